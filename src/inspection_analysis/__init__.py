@@ -1,0 +1,69 @@
+"""inspection-analysis: has any significant improvement occurred?
+
+Failure rates with confidence intervals, the significance and size of change
+between inspection rounds, trends across quarters, the power of each sample and
+a plain-English verdict, for police child-protection case-file audits.
+
+The public API is re-exported here and imported lazily, so that
+``import inspection_analysis`` stays fast (heavy libraries such as statsmodels
+and matplotlib load only when a function that needs them is first used).
+
+Examples
+--------
+>>> import inspection_analysis as ia
+>>> counts = ia.to_counts(ia.load_published())
+>>> row = counts.set_index("round_id").loc["mps-2016"]
+>>> int(row["n"]), int(row["failures"])
+(374, 278)
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("inspection-analysis")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "load_rounds": "io",
+    "load_cases": "io",
+    "load_published": "io",
+    "load_mapping": "io",
+    "AuditDataError": "io",
+    "to_counts": "counts",
+    "make_synthetic_cases": "synthetic",
+    "DEFAULT_FAILING": "grades",
+    "INADEQUATE_ONLY": "grades",
+    "compare_rounds": "compare",
+    "compare_criteria": "compare",
+    "has_improved": "compare",
+    "Verdict": "compare",
+    "audit_sensitivity": "compare",
+    "trend": "monitor",
+    "p_chart": "monitor",
+    "funnel": "monitor",
+    "assessor_agreement": "assessors",
+    "suppress_small_counts": "disclosure",
+}
+
+__all__ = sorted([*_EXPORTS, "stats", "__version__"])
+
+
+def __getattr__(name: str):
+    if name == "stats":
+        return import_module(f"{__name__}.stats")
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__
