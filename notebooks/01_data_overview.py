@@ -1,0 +1,89 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Data overview: what was published, by whom, and what is missing
+#
+# This notebook loads and validates the shipped data: the **rounds registry** (one row per
+# audit round), the **published figures** (one row per number quoted by the inspectorate or
+# the press, each with its source and a verbatim quote) and the **counts table** that every
+# later notebook analyses. Nothing here computes a statistic.
+
+# %% tags=["parameters"]
+FORCE = "mps"
+FAILING = ["requires improvement", "inadequate"]
+
+# %%
+import pandas as pd
+
+import inspection_analysis as ia
+
+pd.set_option("display.max_colwidth", 120)
+
+# %% [markdown]
+# ## The rounds registry
+#
+# Who assessed each round matters as much as the numbers: the 2016 inspection and the 2017 Q3,
+# Q4 updates were graded by the inspectorate, the 170-file 2017 Q2 audit by the force's own
+# audit team, and the 2016 self-assessment comparison by both. The scale also changed: early
+# inspections used four grades (good / adequate / requires improvement / inadequate), case files
+# from 2016 three.
+
+# %%
+rounds = ia.load_rounds()
+force_rounds = rounds[rounds["force"] == FORCE]
+force_rounds[["round_id", "label", "period", "assessor", "scale", "sample", "notes"]]
+
+# %% [markdown]
+# ## Counts per round
+#
+# `to_counts` turns the published figures into the counts table (`n`, `failures`, and each grade).
+# A count that was not published stays `<NA>`: nothing is imputed.
+
+# %%
+published = ia.load_published(rounds=rounds)
+counts = ia.to_counts(published, failing=FAILING)
+force_counts = force_rounds[["round_id", "label", "assessor"]].merge(counts, on="round_id", how="left")
+force_counts
+
+# %% [markdown]
+# ## Published against missing
+#
+# Rounds where the number of failing case files is unknown cannot be tested. The most important
+# gap is the **2017 Q2 audit of 170 case files**: the force's audit team reported its findings to
+# the inspectorate, which said they did "not indicate that any significant improvement has
+# occurred", but no grade counts were published. Notebook 03 asks what that audit could and could
+# not have shown.
+
+# %%
+force_counts.assign(failures_published=force_counts["failures"].notna())[
+    ["round_id", "label", "assessor", "n", "failures", "failures_published"]
+]
+
+# %% [markdown]
+# ## Provenance: every published number with its source
+#
+# Each row below is one published figure with the source URL and the verbatim quote that
+# contains its numbers. Rows with `status` "variant" (for example a newspaper's "about 384"
+# cases in 2016) are kept for provenance but never counted. Derived numbers (sums, differences)
+# are marked as such in `derived_note`.
+
+# %%
+provenance = published.merge(rounds[["round_id", "force"]], on="round_id")
+provenance.loc[
+    provenance["force"] == FORCE,
+    ["round_id", "case_type", "status", "n_cases", "n_failing", "n_good", "n_requires_improvement",
+     "n_inadequate", "derived_note", "source_url", "quote"],
+]

@@ -1,0 +1,227 @@
+"""Case-level rows or published figures -> the counts table (the sufficient statistics).
+
+Every downstream statistic needs, per group, only ``n``, ``failures`` and the
+per-grade counts. Case-level frames are counted with a pandas group-by;
+Parquet files or folders are counted inside DuckDB (embedded, no server), with
+the row checks pushed into SQL; published frames are read off, never imputed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from inspection_analysis.grades import DEFAULT_FAILING, GRADE_COUNT_COLUMNS, GRADE_DTYPE, GRADES, failure_definition
+from inspection_analysis.schema import COUNT_COLUMNS
+
+__all__ = ["to_counts"]
+
+_GRADE_COLS = list(GRADE_COUNT_COLUMNS.values())
+
+
+def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAILING, *,
+              rounds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Count case files per group: ``n``, ``failures`` and each grade.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, str or path-like
+        A case-level frame (from :func:`~inspection_analysis.io.load_cases`
+        or :func:`~inspection_analysis.synthetic.make_synthetic_cases`), a
+        published frame (from :func:`~inspection_analysis.io.load_published`),
+        or the path of a Parquet file or folder of Parquet files (counted in
+        DuckDB).
+    by : str or iterable of str, default ("round_id",)
+        The grouping columns.
+    failing : str or iterable of str, default DEFAULT_FAILING
+        The failure definition (see
+        :func:`~inspection_analysis.grades.failure_definition`), e.g.
+        ``INADEQUATE_ONLY`` or ``"inadequate"``.
+    rounds : pandas.DataFrame, optional
+        The rounds registry, for checking a Parquet input's ``round_id`` and
+        ordering rounds; by default :func:`~inspection_analysis.io.load_rounds`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, sorted by the ``by`` columns (rounds in registry
+        order), with columns: the ``by`` columns; ``n`` (case files);
+        ``failures`` (case files with a failing grade, ``<NA>`` when the
+        published figures do not allow it); ``n_good``, ``n_adequate``,
+        ``n_requires_improvement``, ``n_inadequate`` (``<NA>`` when not
+        published); ``failing`` (the definition, e.g.
+        ``"requires improvement|inadequate"``); ``data_kind``
+        (``published``, ``case-level`` or ``synthetic``). Counts are
+        ``Int64``. ``attrs["failures_source"]`` maps each group (a tuple of
+        its ``by`` values) to how ``failures`` was obtained: ``"counted"``,
+        ``"derived: sum of published grade counts"``, ``"published n_failing"``
+        or ``"not computable"``.
+
+    Raises
+    ------
+    ValueError
+        For an empty ``by``, a ``by`` column not in the data, unknown or
+        missing grades, or a group mixing synthetic and real rows.
+    TypeError
+        If ``data`` is neither a DataFrame nor a path.
+    inspection_analysis.io.AuditDataError
+        For a Parquet input failing the row checks (unknown grade, round not
+        registered, duplicate case_id within a round).
+
+    Notes
+    -----
+    Published figures: only rows with ``status == "primary"`` are counted
+    (``variant`` and ``inconsistent`` rows are provenance only). Whole-round
+    rows (empty ``case_type``) are used unless ``by`` includes
+    ``case_type``, when only the subgroup rows are used. ``failures`` is the
+    sum of the failing grade counts when all are published (arithmetic on
+    published numbers, recorded as derived); otherwise the published
+    ``n_failing`` when the definition is exactly requires improvement or
+    inadequate; otherwise ``<NA>``. Nothing is imputed.
+
+    Examples
+    --------
+    >>> from inspection_analysis.io import load_published
+    >>> c = to_counts(load_published()).set_index("round_id")
+    >>> c.loc["mps-2016", ["n", "failures"]].tolist()
+    [374, 278]
+    >>> c.loc["mps-2017-q3", ["n_good", "n_requires_improvement", "n_inadequate", "failures"]].tolist()
+    [10, 64, 61, 125]
+    """
+    by = _check_by(by)
+    fails = failure_definition(failing)
+    if isinstance(data, str | os.PathLike):
+        from inspection_analysis.duckdb_counts import parquet_long_counts
+        from inspection_analysis.io import load_rounds
+
+        order = (rounds if rounds is not None else load_rounds())["round_id"].tolist()
+        long, kinds = parquet_long_counts(Path(data), by, order)
+        return _finish(*_wide_from_long(long, kinds, by, fails), by, fails, order)
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a DataFrame or the path of a Parquet file or folder, got {type(data).__name__}")
+    if "n_cases" in data.columns and "status" in data.columns:
+        return _finish(*_published(data, by, fails), by, fails, _order(_registry(rounds)))
+    rid = data["round_id"] if "round_id" in data.columns else None
+    if isinstance(getattr(rid, "dtype", None), pd.CategoricalDtype):
+        order = list(rid.cat.categories)  # load_cases keeps the registry order here
+    else:
+        order = _order(_registry(rounds)) if "round_id" in by else None
+    return _finish(*_wide_from_long(*_case_long(data, by), by, fails), by, fails, order)
+
+
+def _check_by(by) -> list[str]:
+    cols = [by] if isinstance(by, str) else list(by)
+    if not cols:
+        raise ValueError("by must name at least one column, got an empty sequence")
+    if len(set(cols)) != len(cols):
+        raise ValueError(f"by names a column twice: {cols}")
+    return cols
+
+
+def _need(frame: pd.DataFrame, cols) -> None:
+    absent = [c for c in cols if c not in frame.columns]
+    if absent:
+        raise ValueError(f"column(s) {absent} not in the data; columns are: {', '.join(map(str, frame.columns))}")
+
+
+def _case_long(data: pd.DataFrame, by: list[str]):
+    """Group sizes per (by, grade) and the data kind per group, from a case-level frame."""
+    _need(data, [*by, "grade"])
+    grade = data["grade"]
+    if grade.dtype != GRADE_DTYPE:
+        unknown = ~grade.isin(GRADES) & grade.notna()
+        if unknown.any():
+            raise ValueError(f"unknown grade {grade[unknown].iloc[0]!r}; known grades: {', '.join(GRADES)}")
+        grade = grade.astype(GRADE_DTYPE)
+    if grade.isna().any():
+        raise ValueError(f"grade is missing in {int(grade.isna().sum())} row(s); every case file needs a grade")
+    keys = [data[c] for c in by] + [grade.rename("grade")]
+    long = data.groupby(keys, observed=True, sort=False, dropna=False).size().rename("count").reset_index()
+    synthetic = data["synthetic"].astype(bool) if "synthetic" in data.columns else pd.Series(False, index=data.index)
+    flags = synthetic.groupby([data[c] for c in by], observed=True, sort=False, dropna=False).agg(["all", "any"])
+    if (flags["any"] & ~flags["all"]).any():
+        raise ValueError("a group mixes synthetic and real case files; count them separately")
+    kinds = flags["all"].map({True: "synthetic", False: "case-level"}).rename("data_kind").reset_index()
+    return long, kinds
+
+
+def _wide_from_long(long: pd.DataFrame, kinds: pd.DataFrame, by: list[str], fails):
+    """(by, grade, count) rows -> one row per group with every grade count, n and failures."""
+    long = long.astype({"grade": str})
+    wide = long.groupby([*by, "grade"], sort=False, dropna=False, observed=True)["count"].sum().unstack("grade", fill_value=0)
+    wide = wide.reindex(columns=list(GRADES), fill_value=0).rename(columns=GRADE_COUNT_COLUMNS)
+    wide.columns.name = None
+    wide = wide.reset_index()
+    wide["n"] = wide[_GRADE_COLS].sum(axis=1)
+    wide["failures"] = wide[[GRADE_COUNT_COLUMNS[g] for g in fails]].sum(axis=1)
+    for c in by:  # align key dtypes (categoricals, strings) before merging
+        wide[c], kinds[c] = wide[c].astype(object), kinds[c].astype(object)
+    wide = wide.merge(kinds, on=by, how="left")
+    sources = dict.fromkeys(_keys(wide, by), "counted")
+    return wide, sources
+
+
+def _published(data: pd.DataFrame, by: list[str], fails):
+    _need(data, [*by, "case_type", "n_cases", "n_failing", *_GRADE_COLS])
+    rows = data[(data["status"] == "primary") & ((data["case_type"] != "") == ("case_type" in by))].copy()
+    fail_cols = [GRADE_COUNT_COLUMNS[g] for g in fails]
+    present = rows[fail_cols].notna().all(axis=1)
+    summed = rows[fail_cols].sum(axis=1, min_count=1).where(present)
+    use_nf = ~present & rows["n_failing"].notna() & (tuple(fails) == DEFAULT_FAILING)
+    rows["failures"] = summed.mask(use_nf, rows["n_failing"]).astype("Int64")
+    rows["_source"] = np.select([present, use_nf], ["derived: sum of published grade counts", "published n_failing"],
+                                "not computable")
+    rows["n"] = rows["n_cases"]
+    keep = ["n", "failures", *_GRADE_COLS]
+    grouped = rows.groupby(by, sort=False, dropna=False)
+    wide = grouped[keep].agg(lambda s: s.sum() if s.notna().all() else pd.NA).reset_index()
+    source = grouped["_source"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "; ".join(sorted(set(s))))
+    wide["data_kind"] = "published"
+    return wide, {k if isinstance(k, tuple) else (k,): v for k, v in source.items()}
+
+
+def _keys(frame: pd.DataFrame, by: list[str]) -> list[tuple]:
+    return list(frame[by].itertuples(index=False, name=None))
+
+
+def _registry(rounds: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The given registry, else the shipped one, else ``None`` if none can be read (another project root)."""
+    from inspection_analysis.io import load_rounds
+    from inspection_analysis.problems import AuditDataError
+
+    if rounds is not None:
+        return rounds
+    try:
+        return load_rounds()
+    except (AuditDataError, OSError):
+        return None
+
+
+def _order(registry: pd.DataFrame | None) -> list[str] | None:
+    return None if registry is None else registry["round_id"].tolist()
+
+
+def _round_order(values: pd.Series, order: list[str] | None) -> pd.Series:
+    """Sort key for round ids: registry order when every id is registered, else the id itself."""
+    if order is None or not values.isin(order).all():
+        return values
+    return values.map({r: i for i, r in enumerate(order)})
+
+
+def _finish(wide: pd.DataFrame, sources: dict, by: list[str], fails, order: list[str] | None) -> pd.DataFrame:
+    out = wide.loc[:, [*by, *COUNT_COLUMNS, "data_kind"]].copy()
+    for c in COUNT_COLUMNS:
+        out[c] = out[c].astype("Int64")
+    for c in by:
+        if not pd.api.types.is_numeric_dtype(out[c]):
+            out[c] = out[c].astype("str").where(out[c].notna())
+    out.insert(len(by) + len(COUNT_COLUMNS), "failing", "|".join(fails))
+    sort_keys = {c: _round_order(out[c], order) if c == "round_id" else out[c] for c in by}
+    rows = pd.DataFrame(sort_keys).sort_values(by, na_position="last", kind="stable").index
+    out = out.loc[rows].reset_index(drop=True)
+    out.attrs["failures_source"] = {k: sources.get(k, "counted") for k in _keys(out, by)}
+    return out

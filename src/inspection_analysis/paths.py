@@ -1,0 +1,118 @@
+"""Project folders (``data/``, ``figures/``, ``reports/``), resolved once and overridable.
+
+The project root is, in order of precedence:
+
+1. the ``root`` argument of each function;
+2. the environment variable ``INSPECTION_ANALYSIS_HOME``;
+3. the repository this package is installed from (editable install from ``src/``).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "ENV_VAR",
+    "project_root",
+    "data_dir",
+    "figures_dir",
+    "reports_dir",
+    "rounds_path",
+    "published_counts_path",
+    "synthetic_dir",
+    "raw_dir",
+    "example_mapping_path",
+]
+
+ENV_VAR = "INSPECTION_ANALYSIS_HOME"
+
+
+@lru_cache(maxsize=8)
+def _resolve(env_value: str | None) -> Path:
+    if env_value:
+        return Path(env_value).expanduser().resolve()
+    # src/inspection_analysis/paths.py -> the repository root two levels above src/
+    return Path(__file__).resolve().parents[2]
+
+
+def project_root(root: str | os.PathLike | None = None) -> Path:
+    """The project root folder (the folder holding ``data/``).
+
+    Parameters
+    ----------
+    root : str or path-like, optional
+        An explicit root; wins over the environment variable and the default.
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute root folder. It is resolved once per distinct value of
+        ``INSPECTION_ANALYSIS_HOME`` and cached.
+
+    Raises
+    ------
+    NotADirectoryError
+        If the chosen root is not an existing folder.
+
+    Notes
+    -----
+    Precedence: ``root`` argument, then ``INSPECTION_ANALYSIS_HOME``, then the
+    repository the package was installed from in editable mode.
+
+    Examples
+    --------
+    >>> project_root().joinpath("data").is_dir()
+    True
+    """
+    path = Path(root).expanduser().resolve() if root is not None else _resolve(os.environ.get(ENV_VAR) or None)
+    if not path.is_dir():
+        source = "root argument" if root is not None else (ENV_VAR if os.environ.get(ENV_VAR) else "package location")
+        raise NotADirectoryError(f"project root {str(path)!r} (from the {source}) is not an existing folder")
+    return path
+
+
+def _location(name: str, parts: tuple[str, ...], what: str):
+    """Make the public function ``name`` returning ``<project root>/<parts>``, with its docstring."""
+
+    def location(root: str | os.PathLike | None = None) -> Path:
+        return project_root(root).joinpath(*parts)
+
+    relative = "/".join(parts)
+    location.__name__ = location.__qualname__ = name
+    location.__doc__ = f"""{what}: ``{relative}`` under the project root.
+
+    Parameters
+    ----------
+    root : str or path-like, optional
+        Overrides the project root (see :func:`project_root`).
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute path (not created, not checked).
+
+    Raises
+    ------
+    NotADirectoryError
+        If the project root is not an existing folder.
+
+    Examples
+    --------
+    >>> {name}().relative_to(project_root()).as_posix()
+    '{relative}'
+    """
+    return location
+
+
+data_dir = _location("data_dir", ("data",), "The data folder")
+figures_dir = _location("figures_dir", ("figures",), "The folder of generated figures")
+reports_dir = _location("reports_dir", ("reports",), "The folder of generated reports")
+rounds_path = _location("rounds_path", ("data", "rounds.csv"), "The rounds registry")
+published_counts_path = _location("published_counts_path", ("data", "published", "published_counts.csv"),
+                                  "The published figures")
+synthetic_dir = _location("synthetic_dir", ("data", "synthetic"), "The folder of generated synthetic samples")
+raw_dir = _location("raw_dir", ("data", "raw"), "The git-ignored folder of confidential case-level extracts")
+example_mapping_path = _location("example_mapping_path", ("data", "mappings", "example_mapping.toml"),
+                                 "The example column mapping")

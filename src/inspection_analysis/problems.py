@@ -1,0 +1,143 @@
+"""Problems found in input files, and the error and warning that report them.
+
+Every problem names the file, the row as the user sees it in a spreadsheet
+(1-based, the header row counted: the first data row is row 2), the column,
+the bad value and what was expected. Case identifiers may appear here: these
+messages are shown to the owner of the file, who sees their own data. They
+must never be copied into figures, reports or logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Problem", "AuditDataError", "AuditDataWarning", "MAX_PROBLEMS_PER_RULE", "problems_from_mask"]
+
+#: At most this many problems are listed per rule; the rest are counted.
+MAX_PROBLEMS_PER_RULE = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file.
+
+    Attributes
+    ----------
+    file : str
+        The file name (not the full path).
+    row : int or None
+        The spreadsheet row (header = row 1, first data row = row 2), or
+        ``None`` when the problem concerns the whole file or a column.
+    column : str or None
+        The column as headed in the file, or ``None``.
+    value : str or None
+        The offending value as read, or ``None``.
+    expected : str
+        What was expected instead.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        got = "" if self.value is None else f"got {self.value!r}; "
+        return f"{', '.join(where)}: {got}expected {self.expected}"
+
+
+class AuditDataError(Exception):
+    """An input file failed validation; ``.problems`` lists every problem found.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        The problems, listed one per line in the message.
+    omitted : int, default 0
+        How many further problems were found but not listed (beyond
+        ``MAX_PROBLEMS_PER_RULE`` per rule).
+
+    Attributes
+    ----------
+    problems : list of Problem
+    omitted : int
+
+    Examples
+    --------
+    >>> err = AuditDataError([Problem("q3.csv", 4, "grade", "goood", "one of: good, inadequate")])
+    >>> print(err)
+    1 problem found:
+      q3.csv, row 4, column 'grade': got 'goood'; expected one of: good, inadequate
+    """
+
+    def __init__(self, problems: list[Problem], omitted: int = 0):
+        self.problems = list(problems)
+        self.omitted = int(omitted)
+        total = len(self.problems) + self.omitted
+        lines = [f"{total} problem{'s' if total != 1 else ''} found:"]
+        lines += [f"  {p}" for p in self.problems]
+        if self.omitted:
+            lines.append(f"  ... and {self.omitted} more not listed (at most {MAX_PROBLEMS_PER_RULE} per rule)")
+        super().__init__("\n".join(lines))
+
+
+class AuditDataWarning(UserWarning):
+    """Something in an input file was handled but the user should know (e.g. ignored trailing blank rows)."""
+
+
+def problems_from_mask(mask, *, file: str, column: str | None, values, expected, rows=None) -> tuple[list[Problem], int]:
+    """Turn a boolean mask of bad rows into problems; only flagged rows are ever formatted.
+
+    Parameters
+    ----------
+    mask : array-like of bool
+        True where a row breaks the rule.
+    file : str
+        The file name.
+    column : str or None
+        The column as headed in the file.
+    values : pandas.Series or array-like
+        The offending values, aligned with ``mask`` (read only at flagged rows).
+    expected : str, or pandas.Series or array-like of str
+        What was expected: one text for all rows, or one per row.
+    rows : array-like of int, optional
+        The spreadsheet row of each position; by default position + 2
+        (header = row 1).
+
+    Returns
+    -------
+    problems : list of Problem
+        At most ``MAX_PROBLEMS_PER_RULE`` problems, in row order.
+    omitted : int
+        How many further rows broke the rule.
+
+    Examples
+    --------
+    >>> probs, more = problems_from_mask([False, True], file="a.csv", column="grade",
+    ...                                  values=["good", "gud"], expected="a grade")
+    >>> str(probs[0]), more
+    ("a.csv, row 3, column 'grade': got 'gud'; expected a grade", 0)
+    """
+    idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+    shown = idx[:MAX_PROBLEMS_PER_RULE]
+    picked = _take(values, shown)
+    exp = [expected] * len(shown) if isinstance(expected, str) else _take(expected, shown)
+    row_numbers = shown + 2 if rows is None else _take(rows, shown)
+    problems = [Problem(file, int(r), column, "" if pd.isna(v) else str(v), str(e))
+                for r, v, e in zip(row_numbers, picked, exp)]
+    return problems, len(idx) - len(shown)
+
+
+def _take(values, positions):
+    if isinstance(values, pd.Series | pd.Index):
+        return values.take(positions).tolist()
+    return np.asarray(values, dtype=object)[positions].tolist()

@@ -1,0 +1,191 @@
+"""Read one tabular file (CSV, XLSX, XLS, ODS, Parquet) into a frame of trimmed strings.
+
+File-level problems (missing, empty, header-only, wrong type, undecodable
+bytes) raise :class:`~inspection_analysis.problems.AuditDataError` at once.
+Every cell comes back as a string exactly as written (only an empty cell is a
+missing value; "N/A" and "NA" stay text), and nothing is converted here:
+trimming and normalisation happen in validation, column by column. Trailing
+rows of empty cells are removed and reported with an
+:class:`AuditDataWarning`; blank rows between cases are kept so that
+validation reports them.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from inspection_analysis.problems import AuditDataError, AuditDataWarning, Problem
+
+__all__ = ["SUPPORTED_SUFFIXES", "read_table", "spreadsheet_rows"]
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xls", ".ods", ".parquet")
+
+_MAGIC = {  # what the first bytes say a file really is
+    b"PK\x03\x04": "a ZIP container (an XLSX, ODS or DOCX document)",
+    b"\x89PNG": "a PNG image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "a legacy Office document (XLS or DOC)",
+    b"PAR1": "a Parquet file",
+    b"\xff\xd8\xff": "a JPEG image",
+}
+_EXPECTED_MAGIC = {".xlsx": b"PK\x03\x04", ".ods": b"PK\x03\x04", ".xls": b"\xd0\xcf\x11\xe0", ".parquet": b"PAR1"}
+
+
+def spreadsheet_rows(n: int) -> np.ndarray:
+    """Spreadsheet row numbers of ``n`` data rows: the header is row 1, so the first data row is row 2.
+
+    Examples
+    --------
+    >>> spreadsheet_rows(3).tolist()
+    [2, 3, 4]
+    """
+    return np.arange(2, n + 2)
+
+
+def _fail(name: str, expected: str, value: str | None = None, row: int | None = None) -> AuditDataError:
+    return AuditDataError([Problem(name, row, None, value, expected)])
+
+
+def _sniff(path: Path, head: bytes) -> None:
+    name, suffix = path.name, path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise _fail(name, "a CSV, XLSX, XLS, ODS or Parquet file", f"file type {suffix or '(none)'!r}")
+    if not head:
+        raise _fail(name, "a header row and at least one case row", "an empty file (0 bytes)")
+    found = next((what for magic, what in _MAGIC.items() if head.startswith(magic)), None)
+    if suffix == ".csv":
+        if found is not None or b"\x00" in head[:4096]:
+            raise _fail(name, "a CSV text file", f"{found or 'binary content'} named .csv")
+    elif not head.startswith(_EXPECTED_MAGIC[suffix]):
+        raise _fail(name, f"a real {suffix} file", f"{found or 'other content'} named {suffix}")
+
+
+def _decode_csv(path: Path, raw: bytes) -> bytes:
+    """Return UTF-8 bytes for ``raw`` (known not to be UTF-8), re-encoded from Windows-1252 with a warning."""
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError as exc:
+        row = raw.count(b"\n", 0, exc.start) + 1
+        byte = f"byte 0x{raw[exc.start]:02X} at row {row}"
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise _fail(path.name, "text encoded as UTF-8 (save the file as 'CSV UTF-8')", f"undecodable {byte}") from None
+    warnings.warn(
+        f"{path.name}: not UTF-8 ({byte}); read as Windows-1252. Save it as 'CSV UTF-8' to remove this notice.",
+        AuditDataWarning,
+        stacklevel=4,
+    )
+    return text.encode("utf-8")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    _sniff(path, raw[:8])
+    if not raw.lstrip(b"\xef\xbb\xbf").strip():
+        raise _fail(path.name, "a header row and at least one case row", "only blank lines")
+    try:
+        return _parse_csv(raw)
+    except (pd.errors.ParserError, ValueError) as exc:
+        if "UTF8" not in str(exc) and "UTF-8" not in str(exc):
+            raise _fail(path.name, "a well-formed CSV file (one header row, the same number of cells in every row)",
+                        str(exc).splitlines()[0]) from None
+    return _parse_csv(_decode_csv(path, raw))
+
+
+def _parse_csv(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), engine="pyarrow", dtype=str, skip_blank_lines=False,
+                       keep_default_na=False, na_values=[""])
+
+
+def _read_other(path: Path) -> pd.DataFrame:
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    _sniff(path, head)
+    try:
+        if path.suffix.lower() == ".parquet":
+            return _parquet_as_text(pd.read_parquet(path))
+        return pd.read_excel(path, engine="calamine", dtype=str, header=0, keep_default_na=False, na_values=[""])
+    except Exception as exc:  # the readers raise many types for a damaged file
+        raise _fail(path.name, f"a readable {path.suffix.lower()} file", f"{type(exc).__name__}: {exc}") from None
+
+
+def _parquet_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Typed Parquet columns as text; dictionary (categorical) columns stay categorical with text categories."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            text = s.cat.categories.astype(str)
+            out[col] = s.cat.rename_categories(text) if text.is_unique else s.astype(str).where(s.notna())
+        elif pd.api.types.is_string_dtype(s.dtype):
+            out[col] = s
+        else:
+            out[col] = s.astype(str).where(s.notna())
+    return pd.DataFrame(out, index=frame.index)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV, XLSX, XLS, ODS or Parquet file into trimmed strings.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file. CSV is read with the pyarrow engine; a UTF-8 byte-order
+        mark is removed; a Windows-1252 file is read with an
+        :class:`AuditDataWarning`. Spreadsheets are read from their first
+        sheet with python-calamine.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per data row (the index is 0-based: spreadsheet row =
+        index + 2), columns headed as in the file (whitespace trimmed), cells
+        as strings as written, empty cells missing. Trailing rows of empty
+        cells removed.
+
+    Raises
+    ------
+    AuditDataError
+        If the file is missing, empty, header-only, of an unsupported or
+        mislabelled type, damaged, or not decodable as text.
+
+    Warns
+    -----
+    AuditDataWarning
+        When trailing blank rows were ignored (naming the rows) or a CSV was
+        read as Windows-1252.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "q.csv"
+    >>> _ = p.write_text("case_id, grade\\n1,N/A\\n")
+    >>> read_table(p).to_dict("records")
+    [{'case_id': '1', 'grade': 'N/A'}]
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise _fail(path.name, "an existing file", str(path))
+    frame = _read_csv(path) if path.suffix.lower() == ".csv" else _read_other(path)
+    if frame.shape[1] == 0:
+        raise _fail(path.name, "a header row naming the columns", "no columns")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    blank = frame.isna().all(axis=1).to_numpy()
+    n_trailing = len(blank) - (np.flatnonzero(~blank)[-1] + 1) if (~blank).any() else len(blank)
+    if n_trailing:
+        first = len(blank) - n_trailing + 2
+        if n_trailing == len(blank):
+            raise _fail(path.name, "at least one case row under the header", "a header row only")
+        warnings.warn(f"{path.name}: ignored {n_trailing} trailing blank row(s), rows {first} to {first + n_trailing - 1}",
+                      AuditDataWarning, stacklevel=3)
+        frame = frame.iloc[: len(blank) - n_trailing]
+    if len(frame) == 0:
+        raise _fail(path.name, "at least one case row under the header", "a header row only")
+    return frame

@@ -1,0 +1,169 @@
+"""The supremum over the nuisance parameter of an unconditional exact test's p-value.
+
+An unconditional exact p-value is ``sup over pi of P(pi)`` with
+``P(pi) = sum_s q_s Binom(s; N, pi)``, where ``q_s`` is the conditional
+probability, given the total ``s``, that a table lies in the rejection region
+(see :mod:`inspection_analysis.stats.exact`). This module finds that supremum.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["max_over_nuisance", "log_comb", "logsumexp_rows"]
+
+
+def log_comb(n: int) -> np.ndarray:
+    """``log C(n, k)`` for ``k = 0..n`` (as scipy's ``_compute_log_combinations``)."""
+    from scipy.special import gammaln
+
+    g = gammaln(np.arange(n + 1) + 1)
+    return gammaln(n + 1) - g - g[::-1]
+
+
+def logsumexp_rows(z: np.ndarray) -> np.ndarray:
+    """``log(sum(exp(z), axis=-1))`` without overflow; ``-inf`` for all ``-inf`` rows."""
+    m = z.max(axis=-1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
+
+
+class _NuisanceProfile:
+    """``log P(pi) = log sum_s q_s Binom(s; N, pi)`` for a fixed vector ``log q``."""
+
+    def __init__(self, log_q: np.ndarray):
+        keep = np.flatnonzero(log_q > -np.inf)
+        total = log_q.size - 1
+        self.s = keep.astype(float)
+        self.rest = total - self.s
+        self.base = log_q[keep] + log_comb(total)[keep]
+        self.ends = (float(log_q[0]), float(log_q[-1]))  # log P at pi = 0 and pi = 1
+        q = np.exp(log_q)
+        # P'(0) = N (q_1 - q_0) and P'(1) = N (q_N - q_{N-1}): the slopes' signs at the ends
+        self.end_slopes = (float(q[1] - q[0]), float(q[-1] - q[-2]))
+        self.total = total
+
+    def __call__(self, pi) -> np.ndarray:
+        """``log P`` at every ``pi`` (array), each strictly inside (0, 1)."""
+        pi = np.asarray(pi, dtype=float)[..., None]
+        return logsumexp_rows(self.base + self.s * np.log(pi) + self.rest * np.log1p(-pi))
+
+    def moments(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``log P``, and the mean and variance of ``s`` under weights ``q_s Binom(s; N, pi)``."""
+        z = self.base + self.s * np.log(pi[:, None]) + self.rest * np.log1p(-pi[:, None])
+        top = z.max(axis=1, keepdims=True)
+        w = np.exp(z - top)
+        total = w.sum(axis=1)
+        mean = (w @ self.s) / total
+        var = np.maximum((w @ self.s**2) / total - mean**2, 0.0)
+        return top[:, 0] + np.log(total), mean, var
+
+
+def max_over_nuisance(log_q, *, grid_size: int | None = None) -> tuple[float, float]:
+    """Maximise ``P(pi) = sum_s q_s Binom(s; N, pi)`` over the nuisance parameter ``pi``.
+
+    Parameters
+    ----------
+    log_q : array_like of float, shape (N + 1,)
+        ``log q_s`` for ``s = 0..N``: the log of the conditional probability,
+        given the total ``s``, that a table lies in the rejection region
+        (``-inf`` where it cannot).
+    grid_size : int, optional
+        Number of grid steps in ``theta`` (``pi = sin(theta)**2``) before local
+        refinement. Default ``max(64, 10 * sqrt(N))``, about three points per
+        standard deviation of the binomial kernel (``1 / (2 sqrt(N))`` in
+        ``theta``).
+
+    Returns
+    -------
+    pvalue : float
+        The supremum of ``P(pi)``, clipped to [0, 1].
+    pi : float
+        Where it is reached.
+
+    Raises
+    ------
+    ValueError
+        If ``log_q`` has fewer than two entries or holds a value above 0 or NaN.
+
+    Notes
+    -----
+    ``P`` is a Bernstein polynomial with coefficients ``q_s``, smooth on the
+    scale of the binomial kernel. It is evaluated in log space on the grid (and
+    at ``pi = 0`` and ``1``); each grid local maximum within 5% of the best is
+    refined over its two neighbouring grid cells by safeguarded Newton steps
+    on the stationarity condition ``E_w[s] = N pi`` (vectorised over the
+    peaks), and the largest value wins. This finds the
+    supremum at least as well as scipy's ``shgo`` search over 32 Sobol points:
+    equal to 1e-9 relative on smooth single-peaked profiles, and larger where
+    scipy's coarse start misses the highest peak.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p, pi = max_over_nuisance([-np.inf, np.log(0.5), -np.inf])   # 0.5 * 2 pi (1 - pi)
+    >>> print(f"{p:.4f} at pi = {pi:.4f}")
+    0.2500 at pi = 0.5000
+    """
+    log_q = np.asarray(log_q, dtype=float)
+    if log_q.ndim != 1 or log_q.size < 2 or np.any(np.isnan(log_q)) or np.any(log_q > 1e-12):
+        raise ValueError("log_q must hold at least two log-probabilities (each <= 0 or -inf)")
+    if np.all(log_q == -np.inf):
+        return 0.0, 0.5
+    profile = _NuisanceProfile(log_q)
+    m = grid_size or max(64, int(10 * np.sqrt(log_q.size - 1)))
+    pi = np.sin(np.linspace(0.0, np.pi / 2, m + 1)) ** 2
+    values = np.empty(m + 1)
+    values[0], values[-1] = profile.ends
+    values[1:-1] = profile(pi[1:-1])
+    best = int(np.argmax(values))
+    left = np.r_[-np.inf, values[:-1]]
+    right = np.r_[values[1:], -np.inf]
+    peaks = np.flatnonzero((values >= left) & (values >= right) & (values >= values[best] + np.log(0.95)))
+    lo = np.maximum(pi[np.maximum(peaks - 1, 0)], _EDGE)
+    hi = np.minimum(pi[np.minimum(peaks + 1, m)], 1 - _EDGE)
+    start = np.clip(pi[peaks], lo, hi)
+    where, refined = _refine(profile, lo, hi, start)
+    k = int(np.argmax(refined)) if refined.size else 0
+    if refined.size and refined[k] > values[best]:
+        return float(np.clip(np.exp(refined[k]), 0.0, 1.0)), float(where[k])
+    return float(np.clip(np.exp(values[best]), 0.0, 1.0)), float(pi[best])
+
+
+_EDGE = 1e-15  # refinement stays this far inside (0, 1); the end points are on the grid
+
+
+def _refine(profile: _NuisanceProfile, lo: np.ndarray, hi: np.ndarray, start: np.ndarray, *, iterations: int = 60):
+    """Find the stationary point of ``log P`` in every bracket ``[lo, hi]`` at once, from ``start``.
+
+    ``d log P / d pi = (E_w[s] - N pi) / (pi (1 - pi))``, where ``E_w`` is the
+    mean of ``s`` under weights ``q_s Binom(s; N, pi)``; its derivative gives
+    ``Var_w[s] / (pi (1 - pi)) - N``. Newton steps on ``E_w[s] - N pi`` are
+    kept when they stay inside the bracket, else the bracket is bisected, so
+    the iteration cannot leave it and converges quadratically near the root.
+    Only brackets where the derivative changes sign from + to - hold an
+    interior maximum; the others (a maximum at a grid point, such as 0 or 1)
+    are dropped. Returns the locations and ``log P`` there.
+    """
+    ends = np.concatenate([lo, hi])
+    h_ends = profile.moments(ends)[1] - profile.total * ends
+    h_lo = np.where(lo <= _EDGE, profile.end_slopes[0], h_ends[: lo.size])
+    h_hi = np.where(hi >= 1 - _EDGE, profile.end_slopes[1], h_ends[lo.size :])
+    keep = (h_lo > 0) & (h_hi < 0)  # a sign change: an interior maximum inside
+    lo, hi, x = lo[keep], hi[keep], start[keep]
+    for _ in range(iterations if keep.any() else 0):
+        log_p, mean, var = profile.moments(x)
+        h = mean - profile.total * x
+        lo, hi = np.where(h > 0, x, lo), np.where(h > 0, hi, x)
+        slope = var / (x * (1 - x)) - profile.total
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = x - h / slope
+        step_ok = (slope < 0) & (newton >= lo) & (newton <= hi)
+        x_new = np.where(step_ok, newton, (lo + hi) / 2)
+        # within 1e-7 kernel widths of the maximum, P is exact to ~1e-14 relative
+        tol = 1e-7 * np.sqrt(x * (1 - x) / profile.total)
+        if np.all((np.abs(x_new - x) <= tol) | (hi - lo <= tol)):
+            return x, log_p
+        x = x_new
+    return x, profile(x)

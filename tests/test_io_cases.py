@@ -1,0 +1,251 @@
+"""load_cases: every malformed input is reported with file, spreadsheet row, column, value and expectation.
+
+Row numbers are as a spreadsheet shows them: the header is row 1, so the first
+case is row 2. Fixtures are written by hand inside each test.
+"""
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from inspection_analysis.io import AuditDataError, load_cases, load_mapping
+from inspection_analysis.problems import AuditDataWarning, Problem
+
+HEADER = "round_id,case_id,grade\n"
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+def only_problem(excinfo) -> Problem:
+    problems = excinfo.value.problems
+    assert len(problems) == 1, str(excinfo.value)
+    return problems[0]
+
+
+def load_problem(path, **kwargs) -> Problem:
+    """Load ``path``, expecting exactly one problem, and return it."""
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(path, **kwargs)
+    return only_problem(exc)
+
+
+def test_valid_csv_loads_with_normalised_spellings(tmp_path):
+    path = write(tmp_path, "q3.csv", HEADER + "mps-2017-q3,A1,Requires Improvement \nMPS-2017-Q3 , A2,GOOD\n")
+    cases = load_cases(path)
+    assert cases["grade"].tolist() == ["requires improvement", "good"]
+    assert cases["round_id"].astype(str).tolist() == ["mps-2017-q3", "mps-2017-q3"]
+    assert cases["case_id"].tolist() == ["A1", "A2"]
+    assert cases["grade"].dtype.ordered
+
+
+def test_unknown_grade_spelling(tmp_path):
+    path = write(tmp_path, "q3.csv", HEADER + "mps-2017-q3,A1,good\nmps-2017-q3,A2,goood\n")
+    p = load_problem(path)
+    assert (p.file, p.row, p.column, p.value) == ("q3.csv", 3, "grade", "goood")
+    assert "requires improvement" in p.expected
+    assert str(p).startswith("q3.csv, row 3, column 'grade': got 'goood'; expected one of: good")
+
+
+def test_missing_required_column(tmp_path):
+    path = write(tmp_path, "q3.csv", "round_id,case_id,Outcome\nmps-2017-q3,A1,good\n")
+    p = load_problem(path)
+    assert (p.file, p.row, p.column) == ("q3.csv", 1, "grade")
+    assert "headings found: round_id, case_id, Outcome" in str(p)
+
+
+def test_duplicate_case_id_within_round(tmp_path):
+    path = write(tmp_path, "q3.csv", HEADER + "mps-2017-q3,A1,good\nmps-2017-q3,A2,good\nmps-2017-q3,A1,inadequate\n")
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(path)
+    rows = [(p.row, p.column, p.value) for p in exc.value.problems]
+    assert rows == [(2, "case_id", "A1"), (4, "case_id", "A1")]
+    assert "unique within round mps-2017-q3 (also at q3.csv row 4)" in str(exc.value)
+
+
+def test_same_case_id_in_two_rounds_is_allowed(tmp_path):
+    path = write(tmp_path, "both.csv", HEADER + "mps-2017-q3,A1,good\nmps-2017-q4,A1,inadequate\n")
+    assert len(load_cases(path)) == 2
+
+
+def test_duplicate_case_id_across_files_in_a_folder(tmp_path):
+    write(tmp_path, "a.csv", HEADER + "mps-2017-q3,A1,good\n")
+    write(tmp_path, "b.csv", HEADER + "mps-2017-q3,A2,good\nmps-2017-q3,A1,good\n")
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(tmp_path)
+    found = [(p.file, p.row) for p in exc.value.problems]
+    assert found == [("a.csv", 2), ("b.csv", 3)]
+    assert "also at b.csv row 3" in exc.value.problems[0].expected
+
+
+def test_folder_concatenates_files_and_warns_about_others(tmp_path):
+    write(tmp_path, "a.csv", HEADER + "mps-2017-q3,A1,good\n")
+    write(tmp_path, "b.csv", HEADER + "mps-2017-q4,B1,inadequate\n")
+    write(tmp_path, "notes.txt", "not a case file")
+    write(tmp_path, "README.md", "ignored silently: documentation")
+    with pytest.warns(AuditDataWarning, match=r"skipped 1 item\(s\) that are not case files: notes.txt"):
+        cases = load_cases(tmp_path)
+    assert cases["case_id"].tolist() == ["A1", "B1"]
+
+
+def test_empty_folder(tmp_path):
+    with pytest.raises(AuditDataError, match="at least one case file"):
+        load_cases(tmp_path)
+
+
+def test_empty_file(tmp_path):
+    path = write(tmp_path, "empty.csv", b"")
+    p = load_problem(path)
+    assert (p.file, p.row, p.value) == ("empty.csv", None, "an empty file (0 bytes)")
+
+
+def test_header_only_file(tmp_path):
+    path = write(tmp_path, "header.csv", HEADER)
+    assert load_problem(path).value == "a header row only"
+
+
+def test_png_renamed_csv(tmp_path):
+    path = write(tmp_path, "grades.csv", b"\x89PNG\r\n\x1a\n" + bytes(40))
+    p = load_problem(path)
+    assert (p.file, p.value, p.expected) == ("grades.csv", "a PNG image named .csv", "a CSV text file")
+
+
+def test_word_document_renamed_csv(tmp_path):
+    path = write(tmp_path, "grades.csv", b"PK\x03\x04" + bytes(40))
+    with pytest.raises(AuditDataError, match=r"grades.csv: got 'a ZIP container \(an XLSX, ODS or DOCX document\) named .csv'"):
+        load_cases(path)
+
+
+def test_unsupported_extension(tmp_path):
+    path = write(tmp_path, "grades.docx", b"PK\x03\x04" + bytes(40))
+    p = load_problem(path)
+    assert (p.value, p.expected) == ("file type '.docx'", "a CSV, XLSX, XLS, ODS or Parquet file")
+
+
+def test_damaged_xlsx(tmp_path):
+    path = write(tmp_path, "grades.xlsx", b"PK\x03\x04 this is not really a workbook")
+    with pytest.raises(AuditDataError, match=r"grades.xlsx: got .*expected a readable .xlsx file"):
+        load_cases(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(AuditDataError, match="nowhere.csv: got .*expected an existing file"):
+        load_cases(tmp_path / "nowhere.csv")
+
+
+def test_ragged_csv(tmp_path):
+    path = write(tmp_path, "ragged.csv", HEADER + "mps-2017-q3,A1,good,extra\n")
+    with pytest.raises(AuditDataError, match="ragged.csv: got .*the same number of cells in every row"):
+        load_cases(path)
+
+
+def test_dates_parse(tmp_path):
+    path = write(tmp_path, "q3.csv", "round_id,case_id,grade,date_audited\nmps-2017-q3,A1,good,2017-07-03\nmps-2017-q3,A2,good,\n")
+    cases = load_cases(path)
+    assert cases["date_audited"].iloc[0] == pd.Timestamp("2017-07-03")
+    assert pd.isna(cases["date_audited"].iloc[1])
+
+
+def test_utf8_bom_loads_transparently(tmp_path):
+    path = write(tmp_path, "bom.csv", "\ufeff" + HEADER + "mps-2017-q3,A1,good\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cases = load_cases(path)
+    assert list(cases.columns[:3]) == ["round_id", "case_id", "grade"]
+
+
+def test_windows_1252_loads_with_a_notice(tmp_path):
+    path = write(tmp_path, "cp.csv", HEADER.replace("\n", ",officer\n") + "mps-2017-q3,A1,good,Zoë\n", encoding="cp1252")
+    with pytest.warns(AuditDataWarning, match=r"cp.csv: not UTF-8 \(byte 0xEB at row 2\); read as Windows-1252"):
+        cases = load_cases(path)
+    assert cases["officer"].tolist() == ["Zoë"]  # decoded correctly, no mojibake
+
+
+def test_undecodable_bytes_raise(tmp_path):
+    # 0x81 is invalid in UTF-8 here and undefined in Windows-1252
+    path = write(tmp_path, "bad.csv", HEADER.encode() + b"mps-2017-q3,A\x81,good\n")
+    p = load_problem(path)
+    assert (p.file, p.value) == ("bad.csv", "undecodable byte 0x81 at row 2")
+    assert "UTF-8" in p.expected
+
+
+def test_trailing_blank_rows_are_ignored_and_reported(tmp_path):
+    path = write(tmp_path, "q3.csv", HEADER + "mps-2017-q3,A1,good\n,,\n\n")
+    with pytest.warns(AuditDataWarning, match=r"q3.csv: ignored 2 trailing blank row\(s\), rows 3 to 4"):
+        cases = load_cases(path)
+    assert len(cases) == 1
+
+
+def test_every_problem_is_listed_one_per_line(tmp_path):
+    path = write(tmp_path, "q3.csv", HEADER + "mps-2017-q3,A1,goood\nmps-1999,A2,good\nmps-2017-q3,,good\n")
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(path)
+    lines = str(exc.value).splitlines()
+    assert lines[0] == "3 problems found:"
+    assert sorted(line.split(":")[0].strip() for line in lines[1:]) == [
+        "q3.csv, row 2, column 'grade'", "q3.csv, row 3, column 'round_id'", "q3.csv, row 4, column 'case_id'"]
+
+
+def test_many_problems_are_capped_per_rule(tmp_path):
+    path = write(tmp_path, "q3.csv", HEADER + "".join(f"mps-2017-q3,A{i},bad\n" for i in range(60)))
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(path)
+    assert len(exc.value.problems) == 50 and exc.value.omitted == 10  # 60 bad rows, 50 listed
+    assert str(exc.value).splitlines()[-1].strip().startswith("... and 10 more not listed")
+
+
+def test_xlsx_with_mapping(tmp_path):
+    path = tmp_path / "team.xlsx"
+    pd.DataFrame({"Case Ref": ["T1", "T2"], "Round": ["mps-2017-q4", "mps-2017-q4"], "Grade": ["RI", "Good"],
+                  "Suspect traced": ["N/A", "Y"]}).to_excel(path, index=False)
+    cases = load_cases(path, mapping=load_mapping())
+    assert cases["grade"].tolist() == ["requires improvement", "good"]
+    assert cases["crit_suspect_traced"].tolist() == ["not applicable", "pass"]  # "N/A" is a value, not a missing cell
+
+
+def test_xlsx_problem_names_the_heading_as_written(tmp_path):
+    path = tmp_path / "team.xlsx"
+    pd.DataFrame({"Case Ref": ["T1", "T2"], "Round": ["mps-2017-q4"] * 2, "Grade": ["Good", "Outstanding"]}).to_excel(path, index=False)
+    p = load_problem(path, mapping=load_mapping())
+    assert (p.file, p.row, p.column, p.value) == ("team.xlsx", 3, "Grade", "Outstanding")
+
+
+def test_ods_and_parquet_load(tmp_path):
+    frame = pd.DataFrame({"round_id": ["mps-2018"] * 2, "case_id": ["O1", "O2"], "grade": ["inadequate", "good"]})
+    frame.to_excel(tmp_path / "cases.ods", index=False)
+    frame.to_parquet(tmp_path / "cases.parquet")
+    for name in ("cases.ods", "cases.parquet"):
+        assert load_cases(tmp_path / name)["grade"].tolist() == ["inadequate", "good"]
+
+
+def test_two_headings_mapped_to_one_column(tmp_path):
+    path = write(tmp_path, "q3.csv", "round_id,Case Ref,case_id,grade\nmps-2017-q3,A,A,good\n")
+    p = load_problem(path, mapping=load_mapping())
+    assert (p.row, p.column) == (1, "case_id")
+    assert "'Case Ref' is also read as 'case_id'" in p.expected
+
+
+ROW_PROBLEMS = [
+    # (header, data rows, spreadsheet row, column, value, text expected in the message)
+    (HEADER, "mps-2017-q3,A1,\n", 2, "grade", "", "a grade (the cell is empty)"),
+    (HEADER, "mps-2017-q3,A1,good\nmps-2019-q1,A2,good\n", 3, "round_id", "mps-2019-q1", "registered in data/rounds.csv"),
+    # west-yorkshire-2015 used the 4-point scale, so only row 2 is wrong
+    (HEADER, "mps-2017-q3,A1,adequate\nwest-yorkshire-2015,W1,adequate\n", 2, "grade", "adequate", "not on the 3-point scale"),
+    ("round_id,case_id,grade,date_audited\n", "mps-2017-q3,A1,good,2017-07-03\nmps-2017-q3,A2,good,31/07/2017\n",
+     3, "date_audited", "31/07/2017", "an ISO date YYYY-MM-DD"),
+    ("round_id,case_id,grade,crit_suspect_traced\n", "mps-2017-q3,A1,good,pass\nmps-2017-q3,A2,inadequate,maybe\n",
+     3, "crit_suspect_traced", "maybe", "one of: pass, fail, not applicable"),
+    ("round_id,case_id,grade,case_type\n", "mps-2017-q3,A1,good,burglary\n", 2, "case_type", "burglary", "missing child"),
+    (HEADER, "mps-2017-q3,A1,good\n , ,\nmps-2017-q3,A2,good\n", 3, None, "(blank row)", "delete blank rows between cases"),
+]
+
+
+@pytest.mark.parametrize(("header", "rows", "row", "column", "value", "expected"), ROW_PROBLEMS)
+def test_row_problems(tmp_path, header, rows, row, column, value, expected):
+    p = load_problem(write(tmp_path, "q3.csv", header + rows))
+    assert (p.file, p.row, p.column, p.value) == ("q3.csv", row, column, value)
+    assert expected in p.expected and expected in str(p)

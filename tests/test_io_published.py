@@ -1,0 +1,169 @@
+"""load_published, load_rounds and load_mapping on malformed files (hand-made fixtures)."""
+
+import pandas as pd
+import pytest
+
+from inspection_analysis.io import AuditDataError, load_mapping, load_published, load_rounds
+from inspection_analysis.schema import PUBLISHED_COLUMNS, ROUNDS_COLUMNS
+
+GOOD_ROW = {"figure_id": "f1", "round_id": "mps-2017-q3", "status": "primary", "n_cases": "135", "n_good": "10",
+            "n_requires_improvement": "64", "n_inadequate": "61", "source_url": "https://example.org", "quote": "10, 64 and 61"}
+
+
+def write_published(tmp_path, *rows):
+    frame = pd.DataFrame([{c: r.get(c, "") for c in PUBLISHED_COLUMNS} for r in rows])
+    path = tmp_path / "pub.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def problem(tmp_path, **changes):
+    with pytest.raises(AuditDataError) as exc:
+        load_published(write_published(tmp_path, GOOD_ROW | changes))
+    assert len(exc.value.problems) == 1, str(exc.value)
+    return exc.value.problems[0]
+
+
+def test_a_valid_row_loads(tmp_path):
+    pub = load_published(write_published(tmp_path, GOOD_ROW))
+    # 10 + 64 + 61 = 135, the 2017 Q3 figures
+    assert pub.loc[0, ["n_cases", "n_good", "n_requires_improvement", "n_inadequate"]].tolist() == [135, 10, 64, 61]
+    assert pd.isna(pub.loc[0, "n_adequate"]) and pub.loc[0, "case_type"] == ""
+
+
+def test_failures_exceed_n(tmp_path):
+    p = problem(tmp_path, n_good="", n_requires_improvement="", n_inadequate="", n_failing="140")
+    assert (p.file, p.row, p.column, p.value) == ("pub.csv", 2, "n_failing", "140")
+    assert p.expected == "a count no larger than n_cases (135)"
+
+
+def test_grade_counts_not_summing_to_n(tmp_path):
+    p = problem(tmp_path, n_inadequate="60")
+    assert (p.row, p.column, p.value) == (2, "n_cases", "135")
+    assert p.expected.startswith("the grade counts to add up to n_cases: 10 + 64 + 60 = 134")
+
+
+def test_partial_counts_exceeding_n(tmp_path):
+    p = problem(tmp_path, n_good="", n_requires_improvement="100", n_inadequate="61")
+    assert (p.column, p.value) == ("n_cases", "135") and "100 + 61 = 161" in p.expected
+
+
+def test_documented_source_inconsistency_is_allowed(tmp_path):
+    # West Yorkshire 2015 re-grade: 9 + 8 + 7 + 10 = 34 for "the same 33 cases", kept as published
+    row = GOOD_ROW | {"round_id": "west-yorkshire-2015-self-assessment-hmic", "status": "inconsistent", "n_cases": "33",
+                      "n_good": "9", "n_adequate": "8", "n_requires_improvement": "7", "n_inadequate": "10",
+                      "source_inconsistency": "sums to 34"}
+    pub = load_published(write_published(tmp_path, row))
+    assert pub.loc[0, "status"] == "inconsistent" and pub.loc[0, "n_good"] == 9
+
+
+def test_inconsistent_status_needs_a_note(tmp_path):
+    p = problem(tmp_path, status="inconsistent")
+    assert (p.row, p.column) == (2, "source_inconsistency")
+
+
+def test_negative_count(tmp_path):
+    p = problem(tmp_path, n_good="-1", n_cases="")
+    assert (p.row, p.column, p.value) == (2, "n_good", "-1")
+    assert p.expected.startswith("a whole number of case files, 0 or more")
+
+
+def test_non_integer_count(tmp_path):
+    p = problem(tmp_path, n_good="10.5", n_cases="")
+    assert (p.column, p.value) == ("n_good", "10.5")
+
+
+def test_text_in_a_count(tmp_path):
+    p = problem(tmp_path, n_cases="about 384")
+    assert (p.column, p.value) == ("n_cases", "about 384")
+
+
+def test_n_failing_disagrees_with_the_grade_counts(tmp_path):
+    p = problem(tmp_path, n_failing="124")
+    assert (p.column, p.value) == ("n_failing", "124") and "(125)" in p.expected  # 64 + 61 = 125
+
+
+def test_adequate_count_on_a_three_point_round(tmp_path):
+    p = problem(tmp_path, n_adequate="0")
+    assert (p.column, p.value) == ("n_adequate", "0")
+
+
+def test_unknown_round_status_and_missing_quote(tmp_path):
+    with pytest.raises(AuditDataError) as exc:
+        load_published(write_published(tmp_path, GOOD_ROW | {"round_id": "mps-2099", "status": "draft", "quote": ""}))
+    cols = sorted((p.column, p.value) for p in exc.value.problems)
+    assert cols == [("quote", ""), ("round_id", "mps-2099"), ("status", "draft")]
+
+
+def test_missing_column(tmp_path):
+    path = tmp_path / "pub.csv"
+    pd.DataFrame([GOOD_ROW]).to_csv(path, index=False)
+    with pytest.raises(AuditDataError) as exc:
+        load_published(path)
+    assert {p.column for p in exc.value.problems} >= {"n_adequate", "n_failing", "derived_note"}
+    assert all(p.row == 1 for p in exc.value.problems)
+
+
+ROUND = {"round_id": "x-2020", "force": "x", "force_name": "X Police", "label": "2020", "period": "2020",
+         "publication_date": "2020-05-01", "reference_date": "2020-03-31", "assessor": "inspectorate",
+         "scale": "3-point", "role": "audit", "sample": "10", "source_url": "https://example.org", "notes": ""}
+
+
+def write_rounds(tmp_path, *rows):
+    path = tmp_path / "rounds.csv"
+    pd.DataFrame([{c: r.get(c, "") for c in ROUNDS_COLUMNS} for r in rows]).to_csv(path, index=False)
+    return path
+
+
+def test_rounds_sorted_and_typed(tmp_path):
+    later = ROUND | {"round_id": "x-2021", "reference_date": "2021-01-31"}
+    rounds = load_rounds(write_rounds(tmp_path, later, ROUND))
+    assert rounds["round_id"].tolist() == ["x-2020", "x-2021"]
+    assert rounds["reference_date"].iloc[0] == pd.Timestamp("2020-03-31")
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "needle"),
+    [
+        ({"assessor": "HMIC"}, "assessor", "inspectorate, force_audit, force_self_assessment"),
+        ({"scale": "5-point"}, "scale", "3-point, 4-point"),
+        ({"reference_date": "March 2020"}, "reference_date", "ISO date"),
+        ({"publication_date": "2020-13-01"}, "publication_date", "ISO date"),
+        ({"round_id": "X 2020"}, "round_id", "lower-case"),
+    ],
+)
+def test_rounds_problems(tmp_path, change, column, needle):
+    with pytest.raises(AuditDataError) as exc:
+        load_rounds(write_rounds(tmp_path, ROUND | change))
+    (p,) = exc.value.problems
+    assert (p.file, p.row, p.column, p.value) == ("rounds.csv", 2, column, next(iter(change.values())))
+    assert needle in p.expected
+
+
+def test_duplicate_round_id(tmp_path):
+    with pytest.raises(AuditDataError) as exc:
+        load_rounds(write_rounds(tmp_path, ROUND, ROUND))
+    assert [(p.row, p.column) for p in exc.value.problems] == [(2, "round_id"), (3, "round_id")]
+
+
+def test_mapping_problems(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text('[columns]\n"Ref" = "reference"\n[values.grade]\n"Outstanding" = "excellent"\n[extra]\n')
+    with pytest.raises(AuditDataError) as exc:
+        load_mapping(path)
+    found = {(p.column, p.value) for p in exc.value.problems}
+    assert found == {("[columns] 'ref'", "reference"), ("[values.grade] 'outstanding'", "excellent"), ("[extra]", "extra")}
+
+
+def test_mapping_invalid_toml(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text('[columns\n"Ref" = ')
+    with pytest.raises(AuditDataError, match=r"m.toml: got .*line 1.*expected valid TOML"):
+        load_mapping(path)
+
+
+def test_two_primary_figures_for_one_round(tmp_path):
+    with pytest.raises(AuditDataError) as exc:
+        load_published(write_published(tmp_path, GOOD_ROW, GOOD_ROW | {"figure_id": "f2"}))
+    assert [(p.row, p.column) for p in exc.value.problems] == [(2, "case_type"), (3, "case_type")]
+    assert "mark conflicting reports 'variant'" in exc.value.problems[0].expected
