@@ -10,9 +10,10 @@ summarised by its median. Ratios are project / baseline, so lower is better.
 
 Memory. Peak resident memory is measured in a child process: the scripts
 re-run themselves with ``--child ...``; the child records its resident set
-after imports and its high-water mark (``ru_maxrss``) at the end, and prints
+after imports and its high-water mark (``VmHWM``) at the end, and prints
 both as one JSON line. The parent also reads the child's own ``ru_maxrss``
-from ``os.wait4``. ``tracemalloc`` is not used because it does not see
+from ``os.wait4`` (which Linux carries over from the parent at the spawn, so
+the parent is kept small where that figure is used). ``tracemalloc`` is not used because it does not see
 Arrow's memory pool, which is where ``read_csv(engine="pyarrow")`` and
 ``read_parquet`` allocate.
 
@@ -134,7 +135,10 @@ def run_child(argv: list[str], timeout: float = 600.0, env: dict[str, str] | Non
     ``os.wait4`` gives the resource usage of exactly this child (and the
     children it waited for), unlike ``getrusage(RUSAGE_CHILDREN)``, whose
     ``ru_maxrss`` is the largest over every child this process ever reaped.
-    ``env`` adds environment variables for the child.
+    Linux keeps ``ru_maxrss`` across ``execve``, so the figure is at least the
+    parent's resident set at the time of the spawn: keep the parent small, or
+    have the child report its own ``peak_rss()``. ``env`` adds environment
+    variables for the child.
     """
     out_path, err_path = _scratch("stdout"), _scratch("stderr")
     with open(out_path, "w+") as out, open(err_path, "w+") as err:
@@ -184,18 +188,26 @@ def dispatch(main: Callable[[], None], child: Callable[..., None]) -> None:
         main()
 
 
-def rss_now() -> int:
-    """This process's current resident set size in bytes (Linux ``/proc``)."""
+def _status_bytes(field: str) -> int:
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
-    raise RuntimeError("VmRSS not found in /proc/self/status")
+    raise RuntimeError(f"{field} not found in /proc/self/status")
+
+
+def rss_now() -> int:
+    """This process's current resident set size in bytes (``VmRSS``, Linux)."""
+    return _status_bytes("VmRSS")
 
 
 def peak_rss() -> int:
-    """This process's peak resident set size so far, in bytes (``ru_maxrss`` is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """This process's peak resident set size so far, in bytes (``VmHWM``, Linux).
+
+    Not ``ru_maxrss``: Linux keeps ``ru_maxrss`` across ``execve``, so a child
+    started by a large parent would report the parent's size.
+    """
+    return _status_bytes("VmHWM")
 
 
 def child_report(**fields) -> None:
@@ -213,13 +225,12 @@ def mib(n_bytes: float) -> str:
 
 
 def machine_info() -> dict[str, str]:
-    """nproc, memory, CPU model, Python and library versions, and the date."""
-    import duckdb
-    import numpy
-    import pandas
-    import pyarrow
-    import scipy
-    import statsmodels
+    """nproc, memory, CPU model, Python and library versions, and the date.
+
+    Versions come from the installed metadata, so nothing heavy is imported
+    (the parent of ``report.py``'s child processes stays small).
+    """
+    from importlib.metadata import version
 
     cpu = "unknown"
     with open("/proc/cpuinfo") as fh:
@@ -236,9 +247,8 @@ def machine_info() -> dict[str, str]:
         "memory": f"{mem_kib / 1024**2:.1f} GiB",
         "cpu": cpu,
         "python": platform.python_version(),
-        "versions": (
-            f"pandas {pandas.__version__}, numpy {numpy.__version__}, pyarrow {pyarrow.__version__}, "
-            f"duckdb {duckdb.__version__}, scipy {scipy.__version__}, statsmodels {statsmodels.__version__}"
+        "versions": ", ".join(
+            f"{name} {version(name)}" for name in ("pandas", "numpy", "pyarrow", "duckdb", "scipy", "statsmodels")
         ),
     }
 

@@ -15,7 +15,7 @@ temporary rounds registry, and deleted afterwards. ``load_cases`` runs with
 every validation rule on. Timings alternate project and baseline in one
 process. Peak memory is measured in a fresh child process per format: the
 increase of the resident set from just after the imports to its high-water
-mark (``ru_maxrss``), so the interpreter and the libraries do not count.
+mark (``VmHWM``), so the interpreter and the libraries do not count.
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ def child(kind: str, fmt: str, path: str, registry: str) -> None:
 
 
 def main() -> None:
+    from inspection_analysis.io import load_rounds
+
     bench.print_header("load: load_cases + to_counts on a 1,000,000-row synthetic national file")
     with tempfile.TemporaryDirectory(prefix="ia-bench-load-") as tmp:
         tmp = Path(tmp)
@@ -70,8 +72,6 @@ def main() -> None:
         print(f"  {table.num_rows:,} rows; CSV {bench.mib(paths['csv'].stat().st_size)}, "
               f"Parquet {bench.mib(paths['parquet'].stat().st_size)}")
         del table
-        from inspection_analysis.io import load_rounds
-
         rounds = load_rounds(registry)
 
         speed, memory = {}, {}
@@ -83,7 +83,7 @@ def main() -> None:
                     "load_cases + to_counts": lambda: _project(path, rounds),
                     f"bare pandas.read_{fmt}": lambda: read(path),
                 },
-                repeat=5,
+                repeat=3,
             )
             speed[fmt] = tuple(bench.print_timings(times).values())
             print(f"{fmt}: peak memory (child processes)")

@@ -11,8 +11,10 @@ Each command runs in a child process on the shipped data; the output goes to a
 temporary folder. Wall times are medians; peak memory is the child's own
 ``ru_maxrss`` from ``os.wait4`` (the per-child form of
 ``getrusage(RUSAGE_CHILDREN)``), which includes the notebook kernels the
-command waited for. A bare ``python -c pass`` is timed alongside the import as
-an informational baseline. Exit code is 0 even when a target fails.
+command waited for. The parent imports nothing heavy, so the figure (which
+Linux starts from the parent's resident set at the spawn) is the child's.
+A bare ``python -c pass`` is timed alongside the import as an informational
+baseline. Exit code is 0 even when a target fails.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def main() -> None:
     bare, _ = _startup([sys.executable, "-c", "pass"])
     imp, err_imp = _startup([sys.executable, "-c", "import inspection_analysis"])
     hlp, err_hlp = _startup([CLI, "--help"])
-    bench.info_line("python_startup", f"{bare:.3f} s (bare `python -c pass`, bench.median of {STARTUP_RUNS})")
+    bench.info_line("python_startup", f"{bare:.3f} s (bare `python -c pass`, median of {STARTUP_RUNS})")
 
     results = {}
     for name, extra, goal in (("report_seconds", ["--no-notebooks"], 20.0), ("report_notebooks_seconds", [], 60.0)):
@@ -64,7 +66,7 @@ def main() -> None:
         results[name] = (seconds, peaks, err, goal)
         if seconds:
             print(
-                f"  report {' '.join(extra) or '(with notebooks)'}: bench.median {bench.median(seconds):.2f} s over "
+                f"  report {' '.join(extra) or '(with notebooks)'}: median {bench.median(seconds):.2f} s over "
                 f"{len(seconds)} runs, peak RSS {bench.mib(max(peaks))}"
             )
         else:

@@ -29,6 +29,7 @@ FAILING = ["requires improvement", "inadequate"]
 import pandas as pd
 
 import inspection_analysis as ia
+from inspection_analysis.monitor import round_counts, round_rates
 
 pd.set_option("display.max_colwidth", 120)
 
@@ -43,20 +44,20 @@ pd.set_option("display.max_colwidth", 120)
 
 # %%
 rounds = ia.load_rounds()
-force_rounds = rounds[rounds["force"] == FORCE]
-force_rounds[["round_id", "label", "period", "assessor", "scale", "sample", "notes"]]
+rounds.loc[rounds["force"] == FORCE, ["round_id", "label", "period", "assessor", "scale", "role", "sample", "notes"]]
 
 # %% [markdown]
 # ## Counts per round
 #
 # `to_counts` turns the published figures into the counts table (`n`, `failures`, and each grade).
-# A count that was not published stays `<NA>`: nothing is imputed.
+# A count that was not published stays `<NA>`: nothing is imputed. `round_counts` lists the rounds
+# of the force's series in time order; the re-gradings (`role` "regrade": the 2016 self-assessment
+# comparison) are not rounds of the series and are analysed in notebook 06.
 
 # %%
 published = ia.load_published(rounds=rounds)
 counts = ia.to_counts(published, failing=FAILING)
-force_counts = force_rounds[["round_id", "label", "assessor"]].merge(counts, on="round_id", how="left")
-force_counts
+round_counts(counts, FORCE, rounds)
 
 # %% [markdown]
 # ## Published against missing
@@ -68,9 +69,7 @@ force_counts
 # not have shown.
 
 # %%
-force_counts.assign(failures_published=force_counts["failures"].notna())[
-    ["round_id", "label", "assessor", "n", "failures", "failures_published"]
-]
+round_rates(counts, FORCE, rounds)[["round_id", "label", "assessor", "n", "failures", "counts_published"]]
 
 # %% [markdown]
 # ## Provenance: every published number with its source

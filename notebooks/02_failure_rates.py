@@ -26,31 +26,25 @@ FAILING = ["requires improvement", "inadequate"]
 CONFIDENCE_LEVEL = 0.95
 
 # %%
+import pandas as pd
+
 import inspection_analysis as ia
 from inspection_analysis import figures
+from inspection_analysis.monitor import round_counts, round_rates
 
 # %%
 rounds = ia.load_rounds()
 counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
-series = (
-    rounds[(rounds["force"] == FORCE) & ~rounds["round_id"].str.contains("self-assessment")]
-    .sort_values("reference_date")[["round_id", "label", "assessor"]]
-    .merge(counts, on="round_id")
-)
-known = series[series["failures"].notna()]
 
 # %% [markdown]
 # ## Each round's failure rate and its Wilson interval
+#
+# One row per round of the force's series, in time order. Rounds whose failure count was not
+# published (`counts_published` False), such as the 170-file audit, keep their row with no rate.
 
 # %%
-ci = ia.stats.rate_ci(known["failures"].to_numpy(int), known["n"].to_numpy(int),
-                      method="wilson", confidence_level=CONFIDENCE_LEVEL)
-rates = series.merge(
-    known.assign(rate=known["failures"] / known["n"], ci_low=ci.low, ci_high=ci.high)[
-        ["round_id", "rate", "ci_low", "ci_high"]],
-    on="round_id", how="left",
-)
-rates[["round_id", "label", "assessor", "n", "failures", "rate", "ci_low", "ci_high"]].round(3)
+rates = round_rates(counts, FORCE, rounds, confidence_level=CONFIDENCE_LEVEL)
+rates.round(3)
 
 # %% [markdown]
 # ### Why a Wilson interval, and what "95%" means here
@@ -63,10 +57,12 @@ rates[["round_id", "label", "assessor", "n", "failures", "rate", "ci_low", "ci_h
 # Clopper–Pearson (exact, conservative) and Jeffreys intervals are one argument away:
 
 # %%
-q3 = known[known["round_id"] == "mps-2017-q3"]
-for method in ("wilson", "clopper_pearson", "jeffreys"):
-    interval = ia.stats.rate_ci(int(q3["failures"].iloc[0]), int(q3["n"].iloc[0]), method=method)
-    print(f"{method:>16}: {interval.low:.3f} to {interval.high:.3f}")
+methods = pd.concat(
+    [round_rates(counts, FORCE, rounds, confidence_level=CONFIDENCE_LEVEL, method=m)
+     for m in ("wilson", "clopper_pearson", "jeffreys")],
+    ignore_index=True,
+)
+methods.loc[methods["round_id"] == "mps-2017-q3", ["round_id", "method", "rate", "ci_low", "ci_high"]].round(3)
 
 # %% [markdown]
 # **What a 95% interval means for a sample of 135 files.** The 135 files are a sample of the
@@ -79,10 +75,14 @@ for method in ("wilson", "clopper_pearson", "jeffreys"):
 
 # %% [markdown]
 # ## Figure 1: grades by round
+#
+# As in the report, the figures show the rounds whose size was published (the 2017 Q1 update
+# published nothing at all).
 
 # %%
+series = round_counts(counts, FORCE, rounds)
 fig, ax = figures.grade_distribution(
-    series, title="Most case files failed in every published round",
+    series.dropna(subset=["n"]), title="Most case files failed in every published round",
     subtitle="Share of case files by grade, Metropolitan Police Service, 2016 to 2018",
 )
 
@@ -94,7 +94,7 @@ fig, ax = figures.grade_distribution(
 
 # %%
 fig, ax = figures.failure_rates(
-    rates, title="No significant fall in failure rate since 2016",
+    rates.dropna(subset=["n"]), title="No significant fall in failure rate since 2016",
     subtitle="Case files requiring improvement or inadequate, 95% Wilson intervals, 2016 to 2018",
 )
 

@@ -33,41 +33,37 @@ CONFIDENCE_LEVEL = 0.95
 MARGIN = 0.10
 
 # %%
-import numpy as np
 import pandas as pd
 
 import inspection_analysis as ia
 from inspection_analysis import figures
+from inspection_analysis.quarterly import series_comparisons
+from inspection_analysis.sensitivity import detectable_improvements
 
 pd.set_option("display.max_colwidth", 400)
 
 # %%
 rounds = ia.load_rounds()
 counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
-later = rounds[(rounds["force"] == FORCE) & (rounds["reference_date"] > rounds.set_index("round_id").loc[BASELINE, "reference_date"])]
-tested = later[later["round_id"].isin(counts.loc[counts["failures"].notna(), "round_id"])]["round_id"].tolist()
-tested
 
 # %% [markdown]
 # ## The 2016 baseline against each later round
 #
-# Each row: both rates with Wilson intervals, the difference with a Newcombe interval, Boschloo's
-# exact test (two-sided, and one-sided for improvement), the smallest improvement the two samples
-# could detect with 80% power, TOST equivalence within ±10 points, and the posterior probability
-# that the rate fell.
+# Each "from baseline" row: both rates with Wilson intervals, the difference with a Newcombe
+# interval, Boschloo's exact test (two-sided, and one-sided for improvement), the smallest
+# improvement the two samples could detect with 80% power, TOST equivalence within ±10 points, and
+# the posterior probability that the rate fell. The "consecutive" rows compare each round with
+# the one before it. Rounds without published failure counts are skipped.
 
 # %%
-comparisons = pd.concat(
-    [ia.compare_rounds(counts, BASELINE, r, confidence_level=CONFIDENCE_LEVEL, margin=MARGIN, rounds=rounds)
-     for r in tested],
-    ignore_index=True,
-)
-comparisons[["follow_up", "rate_baseline", "rate_follow_up", "difference", "difference_low", "difference_high",
-             "pvalue", "pvalue_improvement", "min_detectable_improvement", "equivalent_within_margin",
-             "prob_improvement", "verdict"]].round(4)
+comparisons = series_comparisons(counts, FORCE, rounds, baseline=BASELINE, confidence_level=CONFIDENCE_LEVEL,
+                                 margin=MARGIN)
+comparisons[["kind", "baseline", "follow_up", "rate_baseline", "rate_follow_up", "difference", "difference_low",
+             "difference_high", "pvalue", "pvalue_improvement", "min_detectable_improvement",
+             "equivalent_within_margin", "prob_improvement", "verdict"]].round(4)
 
 # %%
-for sentence in comparisons["sentence"]:
+for sentence in comparisons.loc[comparisons["kind"] == "from baseline", "sentence"]:
     print(sentence, end="\n\n")
 
 # %% [markdown]
@@ -88,19 +84,20 @@ print(sensitivity)
 
 # %% [markdown]
 # ### Power curve: the smallest detectable fall against audit size
+#
+# For audits of a few sizes, the smallest fall an audit could detect with 80% power and the
+# critical count (the most failing files that would still have been a significant improvement);
+# then the curve for 50 to 1,000 files.
 
 # %%
-base = counts.set_index("round_id").loc[BASELINE]
-mark = int(counts.set_index("round_id").loc[UNPUBLISHED_AUDIT, "n"])
-grid = np.unique(np.r_[np.arange(50, 1001, 10), mark])
-curve = pd.DataFrame({
-    "n": grid,
-    "min_detectable_change": -np.asarray(ia.stats.min_detectable_change(
-        int(base["failures"]) / int(base["n"]), grid, int(base["n"]), power=0.8,
-        alpha=1 - CONFIDENCE_LEVEL, alternative="less")),
-})
+detectable_improvements(counts, BASELINE, [50, 100, sensitivity.n, 300, 500], alpha=1 - CONFIDENCE_LEVEL,
+                        critical=True).round(4)
+
+# %%
+curve = detectable_improvements(counts, BASELINE, [*range(50, 1001, 10), sensitivity.n], alpha=1 - CONFIDENCE_LEVEL)
 fig, ax = figures.power_curve(
-    curve, mark, title=f"An audit of {mark} files detects only large falls",
+    curve, sensitivity.n,
+    title=f"An audit of {sensitivity.n} files detects only large falls",
     subtitle="Smallest fall in failure rate detectable (80% power, one-sided 5%) against 2016 (n = 374)",
 )
 
@@ -109,15 +106,13 @@ fig, ax = figures.power_curve(
 #
 # A non-significant difference is not evidence of "no change". The TOST equivalence test asks the
 # opposite question: do the data rule out a change larger than ±10 percentage points? And the
-# Bayesian view (uniform priors) gives the posterior probability that the rate fell at all.
+# Bayesian view (uniform priors) gives the posterior probability that the rate fell at all. Both
+# are columns of each comparison above; here for the latest round against the baseline.
 
 # %%
-latest = tested[-1]
-row = counts.set_index("round_id")
-x1, n1 = int(row.loc[latest, "failures"]), int(row.loc[latest, "n"])
-x2, n2 = int(row.loc[BASELINE, "failures"]), int(row.loc[BASELINE, "n"])
-print(ia.stats.equivalence_test(x1, n1, x2, n2, margin=MARGIN))
-print(f"P(rate fell from {BASELINE} to {latest}) = {ia.stats.prob_improvement(x1, n1, x2, n2):.3f}")
+comparisons.loc[comparisons["kind"] == "from baseline",
+                ["baseline", "follow_up", "difference", "difference_low", "difference_high",
+                 "equivalent_within_margin", "power_at_margin", "prob_improvement"]].tail(1).round(4)
 
 # %% [markdown]
 # ## Trend across the rounds

@@ -34,12 +34,14 @@ DATA_PATH = str(paths.synthetic_dir() / "mps_case_files_synthetic.csv")
 ROUND_ID = "mps-2018"
 BASELINE = "mps-2016"
 FAILING = ["requires improvement", "inadequate"]
-FORCE = "mps"
+CONFIDENCE_LEVEL = 0.95
 
 # %%
 import pandas as pd
 
 from inspection_analysis import figures
+from inspection_analysis.monitor import round_rates
+from inspection_analysis.quarterly import quarter_update
 
 pd.set_option("display.max_colwidth", 400)
 
@@ -52,38 +54,27 @@ pd.set_option("display.max_colwidth", 400)
 # %%
 rounds = ia.load_rounds()
 cases = ia.load_cases(DATA_PATH, rounds=rounds)
-quarter = cases[cases["round_id"] == ROUND_ID]
-synthetic = bool(quarter["synthetic"].any()) if "synthetic" in quarter else False
-print(f"{len(quarter)} case files for {ROUND_ID} in {DATA_PATH}")
-print("SYNTHETIC DATA: these are not real audit results." if synthetic else "Real case-level data.")
-quarter["grade"].value_counts(sort=False)
 
 # %% [markdown]
-# ## The counts table with the new quarter
+# ## The quarterly update
 #
-# The new quarter's counts replace any published figures for the same round; every other round
-# keeps its published counts.
+# `quarter_update` counts the quarter's case files, puts those counts in place of any published
+# figures for the same round (every other round keeps its published counts), compares the
+# quarter with the baseline and with the previous round of the force that has counts, and
+# updates the p-chart.
 
 # %%
-published = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
-new_counts = ia.to_counts(quarter, failing=FAILING)
-new_counts = new_counts[new_counts["n"] > 0]
-counts = pd.concat([published[published["round_id"].astype(str) != ROUND_ID], new_counts], ignore_index=True)
-counts["round_id"] = counts["round_id"].astype(str)
-order = rounds[(rounds["force"] == FORCE) & ~rounds["round_id"].str.contains("self-assessment")].sort_values(
-    "reference_date")["round_id"].tolist()
-with_counts = set(counts.loc[counts["failures"].notna(), "round_id"])
-PREVIOUS = [r for r in order[: order.index(ROUND_ID)] if r in with_counts][-1]
-counts[counts["round_id"].isin(order)][["round_id", "n", "failures", "data_kind"]]
+update = quarter_update(cases, ROUND_ID, baseline=BASELINE, failing=FAILING, rounds=rounds,
+                        confidence_level=CONFIDENCE_LEVEL)
+print("SYNTHETIC DATA: these are not real audit results." if update.synthetic else "Real case-level data.")
+round_rates(update.counts, update.force, rounds, confidence_level=CONFIDENCE_LEVEL)
 
 # %% [markdown]
 # ## Compared with the baseline and with the previous round
 
 # %%
-against_baseline = ia.compare_rounds(counts, BASELINE, ROUND_ID, rounds=rounds)
-against_previous = ia.compare_rounds(counts, PREVIOUS, ROUND_ID, rounds=rounds)
-changes = pd.concat([against_baseline, against_previous], ignore_index=True)
-changes[["baseline", "follow_up", "rate_baseline", "rate_follow_up", "difference", "difference_low",
+changes = update.to_frame()
+changes[["against", "baseline", "follow_up", "rate_baseline", "rate_follow_up", "difference", "difference_low",
          "difference_high", "pvalue", "min_detectable_improvement", "verdict"]].round(4)
 
 # %%
@@ -97,23 +88,19 @@ for sentence in changes["sentence"]:
 # chart is shown with that warning rather than over-claimed.
 
 # %%
-chart = ia.p_chart(counts, force=FORCE, rounds=rounds)
+chart = update.p_chart
 print(chart)
 fig, ax = figures.p_chart_figure(
-    chart.table.assign(special_cause=chart.table["special_cause"] != "common cause"),
-    " ".join(chart.warnings[:1]),
+    chart,
     title="Failure rate by round with control limits",
-    subtitle=f"p-chart, {FORCE.upper()}, including {ROUND_ID}" + (" (SYNTHETIC)" if synthetic else ""),
+    subtitle=f"p-chart, {update.force.upper()}, including {ROUND_ID}" + (" (SYNTHETIC)" if update.synthetic else ""),
 )
 
 # %% [markdown]
 # ## Did anything change significantly?
 
 # %%
-print(
-    f"{ROUND_ID}{' (SYNTHETIC)' if synthetic else ''}: against {BASELINE}, {against_baseline['verdict'].iloc[0]}; "
-    f"against {PREVIOUS}, {against_previous['verdict'].iloc[0]}."
-)
+print(update)
 
 # %% [markdown]
 # "No significant change" means no change beyond sampling error; read it with the smallest

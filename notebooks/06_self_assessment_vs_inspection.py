@@ -23,13 +23,18 @@
 # have agreed.
 
 # %% tags=["parameters"]
+from inspection_analysis import paths
+
+DOUBLE_GRADED_PATH = str(paths.synthetic_dir() / "mps_self_assessment_double_graded_synthetic.csv")
+GRADER_A = "grade_force"
+GRADER_B = "grade_inspectorate"
 FAILING = ["requires improvement", "inadequate"]
 
 # %%
 import pandas as pd
 
 import inspection_analysis as ia
-from inspection_analysis import paths
+from inspection_analysis.assessors import agreement_from_cases
 
 # %% [markdown]
 # ## 2016: bounds on agreement from the published margins
@@ -51,22 +56,25 @@ print(bounds)
 # if the real table were available. It is not a finding about the force.
 
 # %%
-double = pd.read_csv(paths.synthetic_dir() / "mps_self_assessment_double_graded_synthetic.csv")
-table = pd.crosstab(
-    double["grade_force"].isin(FAILING).map({False: "passing", True: "failing"}),
-    double["grade_inspectorate"].isin(FAILING).map({False: "passing", True: "failing"}),
-    rownames=["force (SYNTHETIC)"], colnames=["inspectorate (SYNTHETIC)"],
-)
-table
-
-# %%
-synthetic_kappa = ia.assessor_agreement(
-    table=table.to_numpy(), labels=list(table.index),
-    names=("the force (SYNTHETIC)", "the inspectorate (SYNTHETIC)"),
-)
-print("SYNTHETIC DATA:", synthetic_kappa)
+double = pd.read_csv(DOUBLE_GRADED_PATH)
+names = ("the force (SYNTHETIC)", "the inspectorate (SYNTHETIC)")
+synthetic_kappa = agreement_from_cases(double, GRADER_A, GRADER_B, failing=FAILING, names=names)
+print(synthetic_kappa)
+synthetic_kappa.table
 
 # %% [markdown]
 # Kappa corrects the observed agreement for the agreement expected by chance from the margins.
-# On this **SYNTHETIC** table it is low: the two assessors agree little more than chance would
-# give. With the real cross-tabulation the same call gives the real figure.
+# On this **SYNTHETIC** pass/fail table it is low: the two assessors agree little more than chance
+# would give. With the real cross-tabulation the same call gives the real figure.
+#
+# ### Grade by grade (SYNTHETIC)
+#
+# The same **SYNTHETIC** cases cross-tabulated on the full grade scale, best first, with every grade
+# shown even when unused (here the inspectorate never grades "adequate"). For ordered grades the
+# kappa is linearly weighted, so a near miss counts for more than a distant one; the weights depend
+# on the number of grades on the scale.
+
+# %%
+by_grade = agreement_from_cases(double, GRADER_A, GRADER_B, names=names)
+print(by_grade)
+by_grade.table

@@ -59,10 +59,7 @@ criteria[criteria["case_type"] == "all"].round(4)
 # compares like with like.
 
 # %%
-by_type = ia.to_counts(cases[cases["round_id"].isin([BASELINE, FOLLOW_UP])], by=("round_id", "case_type"),
-                       failing=FAILING)
-by_type = by_type[by_type["n"] > 0]
-by_type["round_id"] = by_type["round_id"].astype(str)
+by_type = ia.to_counts(cases, by=("round_id", "case_type"), failing=FAILING)
 adjusted = ia.compare_rounds(by_type, BASELINE, FOLLOW_UP)
 adjusted[["difference", "pvalue", "cmh_odds_ratio", "cmh_odds_ratio_low", "cmh_odds_ratio_high", "cmh_pvalue",
           "verdict", "warnings"]].round(4)
@@ -76,25 +73,28 @@ adjusted[["difference", "pvalue", "cmh_odds_ratio", "cmh_odds_ratio_low", "cmh_o
 # and the case-mix-adjusted answers point in different directions.
 
 # %%
-rounds = ia.load_rounds()
-invented_rounds = rounds[rounds["round_id"].isin([BASELINE, FOLLOW_UP])].copy()
-invented_rounds["round_id"] = ["invented-round-a", "invented-round-b"]
-invented_rounds["label"] = ["INVENTED round A", "INVENTED round B"]
+invented_rounds = pd.DataFrame({
+    "round_id": ["invented-round-a", "invented-round-b"], "force": "invented",
+    "label": ["INVENTED round A", "INVENTED round B"], "reference_date": ["2016-05-31", "2018-10-19"],
+    "assessor": "inspectorate", "scale": "3-point", "role": "audit",
+})
 invented = pd.DataFrame({
     "round_id": ["invented-round-a"] * 2 + ["invented-round-b"] * 2,
     "case_type": ["domestic abuse", "child sexual exploitation"] * 2,
     "n": [100, 20, 20, 100],
     "failures": [20, 16, 3, 75],
 })
-invented["failures"] = invented["failures"].astype("Int64")
-invented["n"] = invented["n"].astype("Int64")
-invented.assign(rate=invented["failures"] / invented["n"])
+invented
 
 # %%
 simpson = ia.compare_rounds(invented, "invented-round-a", "invented-round-b", rounds=invented_rounds)
 print("INVENTED ILLUSTRATION:", simpson["sentence"].iloc[0])
 print("Warnings:", simpson["warnings"].iloc[0])
-simpson[["difference", "pvalue", "cmh_odds_ratio", "cmh_pvalue"]].round(4)
+simpson[["rate_baseline", "rate_follow_up", "difference", "pvalue", "cmh_odds_ratio", "cmh_pvalue"]].round(4)
+
+# %%
+within = ia.compare_rounds(invented, "invented-round-a", "invented-round-b", by="case_type", rounds=invented_rounds)
+within[["case_type", "rate_baseline", "rate_follow_up", "difference", "pvalue", "pvalue_adjusted"]].round(4)
 
 # %% [markdown]
 # Crude: the failure rate rose from 30% to 65%. Within each case type it fell (20% to 15%,

@@ -71,6 +71,25 @@ def test_failure_rates_marks_unpublished():
     matplotlib.pyplot.close(fig)
 
 
+def test_failure_rates_wraps_six_round_labels():
+    # The six MPS rounds of data/rounds.csv; textwrap at 12 characters, by hand: "2016 inspection" (15) ->
+    # "2016" + "inspection"; "2017 Q1 update" (14) -> "2017 Q1" + "update"; "2018 post-inspection review"
+    # -> "2018 post-" (breaking after the hyphen) + "inspection" + "review".
+    labels = ["2016 inspection", "2017 Q1 update", "2017 Q2 update", "2017 Q3 update", "2017 Q4 update",
+              "2018 post-inspection review"]
+    rates = pd.DataFrame({"label": labels, "n": [374, None, 170, 135, 214, 303],
+                          "rate": [0.74, None, None, 0.93, 0.89, 0.69], "ci_low": [0.70, None, None, 0.87, 0.84, 0.64],
+                          "ci_high": [0.78, None, None, 0.96, 0.92, 0.74]})
+    fig, ax = F.failure_rates(rates, title="No significant fall since 2016", subtitle="n")
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "2016\ninspection", "2017 Q1\nupdate", "2017 Q2\nupdate", "2017 Q3\nupdate", "2017 Q4\nupdate",
+        "2018 post-\ninspection\nreview"]
+    assert max(len(line) for t in ax.get_xticklabels() for line in t.get_text().split("\n")) <= 12
+    assert [t.get_text() for t in ax.texts if "not published" in t.get_text()] == [
+        "not published", "170 files: not published"]
+    matplotlib.pyplot.close(fig)
+
+
 def test_change_forest_zero_line_and_labels():
     changes = pd.DataFrame({"label": ["2017 Q3", "2018"], "difference": [0.185, -0.050],
                             "difference_low": [0.11, -0.12], "difference_high": [0.25, 0.02]})
@@ -84,7 +103,7 @@ def test_change_forest_zero_line_and_labels():
 
 
 def test_power_curve_marks_n():
-    curve = pd.DataFrame({"n": [50, 100, 170, 500], "min_detectable_change": [0.24, 0.17, 0.135, 0.09]})
+    curve = pd.DataFrame({"n": [50, 100, 170, 500], "min_detectable_improvement": [0.24, 0.17, 0.135, 0.09]})
     fig, ax = F.power_curve(curve, 170, title="An audit of 170 detects only large falls", subtitle="n")
     assert ax.texts[0].get_text() == "170 files: 14 pp"  # 0.135 = 13.5 pp, shown to 0 dp
     with pytest.raises(ValueError, match="mark_n 171"):
@@ -95,13 +114,38 @@ def test_power_curve_marks_n():
 def test_p_chart_special_causes_distinguished_by_marker():
     chart = pd.DataFrame({"label": ["a", "b", "c"], "rate": [0.74, 0.93, 0.80], "centre": [0.8] * 3,
                           "lcl": [0.76, 0.72, 0.74], "ucl": [0.84, 0.88, 0.86],
-                          "special_cause": [True, True, False]})
+                          "special_cause": ["improvement", "concern", "common cause"]})
     fig, ax = F.p_chart_figure(chart, "Trial limits: fewer than 12 points", title="Special causes", subtitle="n")
     markers = {line.get_marker(): len(line.get_xdata()) for line in ax.lines if line.get_linestyle() == "None"}
     assert markers == {"o": 1, "D": 2}
-    assert sum(t.get_text() == "special cause" for t in ax.texts) == 2
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("special cause: improvement") == 1 and texts.count("special cause: concern") == 1
     assert "Trial limits: fewer than 12 points" in [t.get_text() for t in fig.texts]
     assert len(_colours(ax)) <= 4
+    matplotlib.pyplot.close(fig)
+    with pytest.raises(ValueError, match=r"special_cause.*\[True\]"):
+        F.p_chart_figure(chart.assign(special_cause=True), title="t", subtitle="s")
+
+
+def test_p_chart_figure_takes_the_p_chart_result_as_it_is():
+    from inspection_analysis.pchart import p_chart
+
+    # Seven rounds of 100 files; the last (30 of 100) lies far below the lower limit (hand, tests/test_monitor.py:
+    # centre 450/700 = 0.642857, LCL 0.4991): a special cause signalling improvement; 7 < 12 points: trial limits.
+    counts = pd.DataFrame({"round_id": [f"r{i}" for i in range(7)], "n": [100] * 7,
+                           "failures": [70, 72, 68, 71, 69, 70, 30]})
+    reg = pd.DataFrame({"round_id": counts["round_id"], "force": "x", "reference_date": [f"201{i}" for i in range(7)]})
+    result = p_chart(counts, force="x", rounds=reg, laney=False)
+    fig, ax = F.p_chart_figure(result, title="One round signals improvement", subtitle="n")
+    markers = {line.get_marker(): len(line.get_xdata()) for line in ax.lines if line.get_linestyle() == "None"}
+    assert markers == {"o": 6, "D": 1}
+    assert [t.get_text() for t in ax.texts].count("special cause: improvement") == 1
+    notes = [t.get_text() for t in fig.texts if "trial limits" in t.get_text()]
+    assert notes == ["Only 7 rounds: these are trial limits (NHS Making Data Count advises at least 12 points "
+                     "before limits are relied on)."]
+    matplotlib.pyplot.close(fig)
+    fig, _ = F.p_chart_figure(result.table, title="One round signals improvement", subtitle="n")
+    assert not any("trial limits" in t.get_text() for t in fig.texts)  # a bare table carries no warnings
     matplotlib.pyplot.close(fig)
 
 

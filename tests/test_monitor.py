@@ -1,10 +1,18 @@
-"""Tests for monitor (trend, p_chart) and funnel, with R outputs and hand calculations."""
+"""Tests for monitor (round_counts, round_rates, trend), pchart (p_chart) and forces (funnel and its inputs).
+
+References are R outputs and hand calculations written out beside each value.
+"""
+
+import math
 
 import pandas as pd
 import pytest
 
-from inspection_analysis.funnel import funnel, funnel_curves
-from inspection_analysis.monitor import p_chart, trend
+from inspection_analysis.forces import funnel, funnel_curves, funnel_inputs, funnel_limits_frame, funnel_points
+from inspection_analysis.monitor import round_counts, round_rates, trend
+from inspection_analysis.pchart import p_chart
+
+Z975 = 1.959963984540054  # R: qnorm(0.975)
 
 
 def _series(failures, n, *, missing=()):
@@ -162,3 +170,158 @@ def test_shipped_mps_series():
     assert any("2017 Q2 update" in w for w in res.warnings)
     chart = p_chart(counts)
     assert chart.warnings[0].startswith("only 4 rounds: these are trial limits")
+
+
+def _wilson_by_hand(x, n, z=Z975):
+    """Wilson (1927) score interval written out: (p + z^2/2n -/+ z sqrt(p q / n + z^2 / 4n^2)) / (1 + z^2/n)."""
+    p = x / n
+    centre, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
+
+
+def test_round_rates_shipped_series_with_hand_wilson_intervals():
+    io = pytest.importorskip("inspection_analysis.io")
+    counts_mod = pytest.importorskip("inspection_analysis.counts")
+    rounds = io.load_rounds()
+    rates = round_rates(counts_mod.to_counts(io.load_published(rounds=rounds)), "mps", rounds)
+    # data/rounds.csv, mps rounds by reference_date; the two 2016 re-gradings (role "regrade") are not in the series
+    assert rates["round_id"].tolist() == ["mps-2016", "mps-2017-q1", "mps-2017-q2", "mps-2017-q3", "mps-2017-q4",
+                                          "mps-2018"]
+    assert list(rates.columns) == ["round_id", "label", "assessor", "reference_date", "n", "failures", "rate",
+                                   "ci_low", "ci_high", "confidence_level", "method", "counts_published"]
+    row = rates.set_index("round_id")
+    # Published: 278 of 374 (2016); 170 files audited in 2017 Q2, no counts; nothing at all for 2017 Q1.
+    assert row.loc["mps-2016", ["n", "failures"]].tolist() == [374, 278]
+    assert row.loc["mps-2016", "rate"] == pytest.approx(0.743316, abs=1e-6)  # 278/374 by hand
+    # Wilson by hand (R: prop.test(278, 374, correct = FALSE)$conf.int = 0.6967, 0.7850):
+    # p = 0.743316, z^2/n = 0.0102713, centre (0.743316 + 0.0051356)/1.0102713 = 0.740842,
+    # half-width 1.940037 * sqrt(0.00051015 + 0.00000687) = 0.044113 -> 0.696729 to 0.784955.
+    assert row.loc["mps-2016", ["ci_low", "ci_high"]].tolist() == pytest.approx([0.696729, 0.784955], abs=2e-6)
+    assert row.loc["mps-2018", ["ci_low", "ci_high"]].tolist() == pytest.approx(_wilson_by_hand(210, 303))
+    assert row.loc["mps-2017-q2", "n"] == 170 and pd.isna(row.loc["mps-2017-q2", "failures"])
+    assert math.isnan(row.loc["mps-2017-q2", "rate"]) and math.isnan(row.loc["mps-2017-q2", "ci_low"])
+    assert pd.isna(row.loc["mps-2017-q1", "n"])
+    assert rates["counts_published"].tolist() == [True, False, False, True, True, True]
+    assert row.loc["mps-2017-q2", "assessor"] == "force_audit"
+    assert set(rates["method"]) == {"wilson"} and set(rates["confidence_level"]) == {0.95}
+
+
+def test_round_rates_other_method_and_level_by_hand():
+    counts, reg = _series([0, 5], [10, 10])
+    rates = round_rates(counts, "x", reg, confidence_level=0.90, method="clopper_pearson")
+    # Clopper-Pearson, 0 of 10 at 90%: lower 0, upper 1 - 0.05^(1/10) = 1 - 0.741134 = 0.258866 (hand)
+    assert rates["ci_low"].iloc[0] == 0
+    assert rates["ci_high"].iloc[0] == pytest.approx(1 - 0.05 ** 0.1)
+    assert rates["ci_high"].iloc[0] == pytest.approx(0.258866, abs=1e-6)
+    assert rates["method"].iloc[0] == "clopper_pearson" and rates["confidence_level"].iloc[0] == 0.90
+
+
+def test_round_rates_adds_case_type_subgroups_and_keeps_unknown_sums_missing():
+    counts = pd.DataFrame({"round_id": ["a", "a", "b", "b"], "case_type": ["x", "y", "x", "y"],
+                           "n": [20, 10, 30, 10], "failures": pd.array([10, 5, 12, pd.NA], dtype="Int64")})
+    reg = pd.DataFrame({"round_id": ["a", "b"], "force": "f", "reference_date": ["2016", "2017"]})
+    rates = round_rates(counts, "f", reg)
+    # a: 10 + 5 = 15 of 20 + 10 = 30 (hand); b: one subgroup unpublished -> the total is unknown, n = 40
+    assert rates[["n", "failures"]].iloc[0].tolist() == [30, 15]
+    assert rates["rate"].iloc[0] == 0.5
+    assert rates["n"].iloc[1] == 40 and pd.isna(rates["failures"].iloc[1])
+    assert rates["counts_published"].tolist() == [True, False]
+    assert rates["label"].tolist() == ["round a", "round b"]  # no label in the registry
+
+
+def test_round_counts_keeps_grade_counts_and_rounds_with_nothing_published():
+    counts = pd.DataFrame({"round_id": ["b"], "n": [135], "failures": [125], "n_good": [10],
+                           "n_requires_improvement": [64], "n_inadequate": [61]})
+    reg = pd.DataFrame({"round_id": ["a", "b"], "force": "f", "reference_date": ["2016", "2017"],
+                        "label": ["first", "second"]})
+    out = round_counts(counts, "f", reg)
+    assert out["round_id"].tolist() == ["a", "b"]
+    assert out.loc[1, ["n_good", "n_requires_improvement", "n_inadequate"]].tolist() == [10, 64, 61]
+    assert pd.isna(out.loc[1, "n_adequate"]) and out.loc[0, ["n", "failures"]].isna().all()
+    assert str(out["n"].dtype) == "Int64"
+
+
+def test_round_rates_validation():
+    counts, reg = _series([5], [10])
+    with pytest.raises(ValueError, match="'nope'"):
+        round_rates(counts, "nope", reg)
+    with pytest.raises(ValueError, match="method"):
+        round_rates(counts, "x", reg, method="guess")
+    with pytest.raises(ValueError, match="confidence_level"):
+        round_rates(counts, "x", reg, confidence_level=95)
+    doubled = pd.concat([counts, counts], ignore_index=True)
+    with pytest.raises(ValueError, match="several rows"):
+        round_rates(doubled, "x", reg)
+    with pytest.raises(TypeError, match="DataFrame"):
+        round_rates(counts.to_dict(), "x", reg)
+    assert counts.equals(_series([5], [10])[0])  # the caller's frame is not modified
+
+
+def _funnel_registry():
+    return pd.DataFrame({
+        "round_id": ["a-old", "a-new", "a-own", "a-regrade", "b-4pt", "b-1", "c-1"],
+        "force": ["a", "a", "a", "a", "b", "b", "c"],
+        "force_name": ["Force A"] * 4 + ["Force B"] * 2 + ["Force C"],
+        "reference_date": ["2016", "2018", "2019", "2020", "2021", "2015", "2017"],
+        "role": ["audit", "audit", "audit", "regrade", "audit", "audit", "audit"],
+        "assessor": ["inspectorate", "inspectorate", "force_audit", "inspectorate", "inspectorate", "inspectorate",
+                     "inspectorate"],
+        "scale": ["3-point"] * 4 + ["4-point", "3-point", "3-point"],
+    })
+
+
+def test_funnel_inputs_one_rule_for_comparable_rounds():
+    reg = _funnel_registry()
+    ids = reg["round_id"].tolist()
+    counts = pd.DataFrame({"round_id": ids, "n": [30] * 7,
+                           "failures": pd.array([20, 21, 5, 6, 22, 23, 24], dtype="Int64"),
+                           "n_good": pd.array([10, 9, 25, 24, 8, 7, pd.NA], dtype="Int64"),
+                           "n_requires_improvement": pd.array([10] * 7, dtype="Int64"),
+                           "n_inadequate": pd.array([10, 11, 0, 1, 12, 13, 14], dtype="Int64")})
+    out = funnel_inputs(counts, reg)
+    # a: the force's own audit (a-own) and the re-grade (a-regrade) are later but not comparable -> a-new.
+    # b: its 4-point round is left out -> b-1. c: no good count published -> no full split, left out.
+    assert out[["force", "round_id"]].values.tolist() == [["b", "b-1"], ["a", "a-new"]]  # time order
+    assert list(out.columns) == ["force", *counts.columns]
+    table = funnel(out, rounds=reg)
+    assert table["pooled_rate"].iloc[0] == pytest.approx(44 / 60)  # hand: (23 + 21) / (30 + 30)
+    points = funnel_points(table, reg)
+    assert points["group"].tolist() == ["Force B", "Force A"]
+    assert set(points["outlier"]) == {""}  # 23/30 and 21/30 are within the limits around 44/60
+
+
+def test_funnel_inputs_shipped_data():
+    io = pytest.importorskip("inspection_analysis.io")
+    counts_mod = pytest.importorskip("inspection_analysis.counts")
+    rounds = io.load_rounds()
+    out = funnel_inputs(counts_mod.to_counts(io.load_published(rounds=rounds)), rounds).set_index("force")
+    # Published full splits: mps 2018 93/127/83 of 303; Lincolnshire 2019 9 good of 81 (72 failing).
+    assert out.loc["mps", "round_id"] == "mps-2018" and out.loc["mps", "n"] == 303
+    assert out.loc["lincolnshire", "failures"] == 72
+    # West Yorkshire graded on the 4-point scale; Lancashire published no good count; Nottinghamshire no split.
+    assert not {"west-yorkshire", "lancashire", "nottinghamshire"} & set(out.index)
+    assert len(out) == 11
+
+
+def test_funnel_inputs_validation():
+    reg = _funnel_registry()
+    counts = pd.DataFrame({"round_id": ["c-1"], "n": [30], "failures": [24], "n_good": [6],
+                           "n_requires_improvement": [10], "n_inadequate": [14]})
+    with pytest.raises(ValueError, match="role"):
+        funnel_inputs(counts, reg.drop(columns="role"))
+    with pytest.raises(ValueError, match="several rows"):
+        funnel_inputs(pd.concat([counts, counts]), reg)
+    with pytest.raises(ValueError, match="no round"):
+        funnel_inputs(counts.assign(n_good=pd.array([pd.NA], dtype="Int64")), reg)
+
+
+def test_funnel_limits_frame_wide_by_hand():
+    table = pd.DataFrame({"n": [8], "pooled_rate": [0.5]})
+    lim = funnel_limits_frame(table, n_max=10, num=10)
+    assert list(lim.columns) == ["n", "centre", "low_95", "high_95", "low_998", "high_998"]
+    assert lim["n"].tolist() == [10]  # n_min defaults to 10
+    # Binomial(10, 0.5), interpolated limits as in test_funnel_labels_by_hand
+    assert lim.iloc[0, 2:].tolist() == pytest.approx([0.1324444, 0.7675556, 0.00024, 0.89976], abs=1e-7)
+    assert funnel_limits_frame(table, n_min=1)["n"].max() == 9  # default n_max: 1.2 x 8 = 9.6 -> 9
+    with pytest.raises(ValueError, match="pooled_rate"):
+        funnel_limits_frame(pd.DataFrame({"n": [8]}))

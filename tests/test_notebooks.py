@@ -174,15 +174,17 @@ def test_new_quarter_notebook_with_a_synthetic_quarter_file(tmp_path):
         timeout=300,
     )
     text = _text(nb)
-    assert f"135 case files for mps-2017-q2 in {data_path}" in text
     assert "SYNTHETIC DATA: these are not real audit results." in text
-    # By hand: 125/135 = 0.926 against 278/374 = 0.743, a rise of 0.183. Pooled rate
-    # 403/509 = 0.792, SE = sqrt(0.792 * 0.208 * (1/135 + 1/374)) = 0.0408, z = 0.183 / 0.0408
-    # = 4.48, two-sided p about 7e-6: a significant deterioration by any of the exact tests too.
-    assert "125 of 135 case files" in text
-    # The previous round with counts before 2017 Q2 is the 2016 baseline itself.
-    assert "mps-2017-q2 (SYNTHETIC): against mps-2016, significant deterioration; " \
-           "against mps-2016, significant deterioration." in text
+    # By hand: 64 + 61 = 125 of 135 = 0.926 (93%) against 278/374 = 0.743, a rise of 0.183 (+18
+    # points). Pooled rate 403/509 = 0.792, SE = sqrt(0.792 * 0.208 * (1/135 + 1/374)) = 0.0408,
+    # z = 0.183 / 0.0408 = 4.48, two-sided p about 7e-6: a significant deterioration by any of the
+    # exact tests too. The defaults hold no 2017 Q2 counts, so this proves DATA_PATH was used.
+    assert ("2017 Q2 update (mps-2017-q2, SYNTHETIC data, not real audit results): 125 of 135 case files (93%) "
+            "required improvement or were inadequate. The failure rate changed significantly:") in text
+    # The previous round with counts before 2017 Q2 is the 2016 baseline itself: one clause says so.
+    assert ("against the 2016 inspection (baseline, also the previous round with counts, 74%), significant "
+            "deterioration (+18 points, p < 0.001).") in text
+    assert "no improvement" not in text.lower()
     html = render_html(nb, tmp_path / "04.html").read_text(encoding="utf-8")
     assert "mps-2017-q2" in html
 

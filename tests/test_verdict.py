@@ -1,18 +1,9 @@
-"""Tests for verdict.has_improved and verdict.audit_sensitivity.
+"""Tests for verdict.has_improved: the answer, its question and its caveats."""
 
-The critical count for the unpublished 170-file audit is cross-checked with a
-plainly-written brute-force Boschloo test below (enumerate every table, use
-Fisher's one-sided p-value as the statistic, take the supremum over the
-nuisance rate on a fine grid), and bracketed by the Fisher critical count from
-hypergeometric tail arithmetic (Boschloo is uniformly more powerful than Fisher).
-"""
-
-import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import binom, hypergeom
 
-from inspection_analysis.verdict import Verdict, audit_sensitivity, has_improved
+from inspection_analysis.verdict import Verdict, has_improved
 
 N = {"mps-2016": 374, "mps-2017-q2": 170, "mps-2017-q3": 135, "mps-2017-q4": 214, "mps-2018": 303}
 F = {"mps-2016": 278, "mps-2017-q2": pd.NA, "mps-2017-q3": 125, "mps-2017-q4": 191, "mps-2018": 210}
@@ -80,62 +71,25 @@ def test_has_improved_shipped_data():
     assert "percentage points; a smaller real improvement may have gone undetected" in str(v)
 
 
-def _boschloo_less_pvalue(x1, n1, x2, n2, fisher):
-    """Brute force: sup over a grid of pi of P(Fisher p <= observed Fisher p) for H1: p1 < p2."""
-    observed = fisher[x1, x2]
-    mask = (fisher <= observed * (1 + 1e-9)).astype(float)
-    a, b = np.arange(n1 + 1), np.arange(n2 + 1)
-
-    def size(pi):
-        return binom.pmf(a, n1, pi) @ mask @ binom.pmf(b, n2, pi)
-
-    grid = np.linspace(0, 1, 1001)
-    values = np.array([size(p) for p in grid])
-    best = grid[values.argmax()]
-    fine = np.linspace(max(0, best - 0.002), min(1, best + 0.002), 401)
-    return max(values.max(), max(size(p) for p in fine))
-
-
-def test_critical_count_for_170_against_2016_brute_force(counts):
-    rounds = pd.DataFrame({"round_id": ["mps-2016", "mps-2017-q2"], "label": ["2016 inspection", "2017 Q2 update"]})
-    res = audit_sensitivity(counts, "mps-2016", round_id="mps-2017-q2", rounds=rounds)
-    assert res.n == 170 and res.baseline_rate == pytest.approx(278 / 374)
-    n1, n2, x2 = 170, 374, 278
-    a = np.arange(n1 + 1)[:, None]
-    b = np.arange(n2 + 1)[None, :]
-    fisher = hypergeom.cdf(a, n1 + n2, a + b, n1)  # one-sided Fisher p, P(X1 <= a | margins)
-    crit = res.critical_count
-    assert _boschloo_less_pvalue(crit, n1, x2, n2, fisher) <= 0.05
-    assert _boschloo_less_pvalue(crit + 1, n1, x2, n2, fisher) > 0.05
-    # Fisher's critical count, hypergeometric tail arithmetic (as R: max x with phyper(x, 170+..., ...) <= 0.05)
-    fisher_crit = max(x for x in range(n1 + 1) if fisher[x, x2] <= 0.05)
-    assert fisher_crit <= crit
-    # Normal approximation by hand: significant when p1 < 0.7433 - 1.645 * se, se ~ 0.040 -> about 0.678,
-    # i.e. about 115 of 170; the exact answer must be close.
-    assert 110 <= crit <= 118
-    assert f"only if at most {crit} of the 170 files" in res.sentence
-    assert "What the audit found is not known" in res.sentence
-    # power: normal approximation d = (1.645 + 0.842) * ~0.041 = ~0.10 for 170 vs 374 at 74%
-    assert 0.08 < res.min_detectable_improvement < 0.12
-
-
-def test_audit_sensitivity_validation(counts):
-    rounds = pd.DataFrame({"round_id": ["mps-2016"]})
-    with pytest.raises(ValueError, match="n_follow_up"):
-        audit_sensitivity(counts, "mps-2016", rounds=rounds)
-    with pytest.raises(ValueError, match="whole number"):
-        audit_sensitivity(counts, "mps-2016", 0, rounds=rounds)
-    with pytest.raises(ValueError, match="mps-2017-q2"):
-        audit_sensitivity(counts, "mps-2017-q2", 100, rounds=rounds)
-
-
-def test_audit_sensitivity_warns_that_the_170_files_were_graded_by_the_force():
-    # Registry (data/rounds.csv): mps-2016 graded by the inspectorate, mps-2017-q2 by the force's
-    # internal audit team (HMICFRS, 10 Aug 2017: "An internal audit team examined a further 170 case files").
-    import inspection_analysis as ia
-
-    counts = ia.to_counts(ia.load_published())
-    res = audit_sensitivity(counts, "mps-2016", round_id="mps-2017-q2")
-    assert res.n == 170
-    assert any("different assessors" in c and "audit team" in c for c in res.caveats)
-    assert "different assessors" in str(res)
+def test_has_improved_keeps_every_caveat_of_a_simpsons_paradox_comparison_whole():
+    # Synthetic case mix (as tests/test_compare.py): both case types improve (hard 90% -> 85%, easy 25% -> 20%)
+    # but the follow-up sampled far more hard cases, so the crude rate rises 190/500 = 38% -> 360/500 = 72%.
+    rows = [{"round_id": rid, "case_type": kind, "n": n, "failures": x, "data_kind": "synthetic"}
+            for rid, types in (("b", {"hard": (90, 100), "easy": (100, 400)}),
+                               ("f", {"hard": (340, 400), "easy": (20, 100)}))
+            for kind, (x, n) in types.items()]
+    reg = pd.DataFrame({"round_id": ["b", "f"], "force": "x", "label": ["baseline", "follow-up"],
+                        "reference_date": ["2016-01-01", "2017-01-01"],
+                        "notes": ["", "Sample chosen by case type; small"]})
+    v = has_improved(pd.DataFrame(rows), force="x", rounds=reg)
+    assert v.answer == "no — worse"  # crude z = 10.8 by hand (tests/test_compare.py)
+    assert len(v.caveats) == 3
+    synthetic, simpson, note = v.caveats
+    assert synthetic == "synthetic data: not real inspection results"
+    # One caveat from "case mix:" to "Simpson's paradox": crude change +34 points (0.72 - 0.38, hand) against the
+    # Mantel-Haenszel odds ratio 18.8 / 26.8 = 0.70 (hand, tests/test_compare.py).
+    assert simpson.startswith("case mix: the crude comparison and the comparison adjusted for case type disagree")
+    assert "crude change +34 points" in simpson and "odds ratio 0.70" in simpson
+    assert simpson.endswith("a possible Simpson's paradox")
+    # A round's note is its own caveat, whole even with a "; " inside it.
+    assert note == "follow-up: Sample chosen by case type; small"

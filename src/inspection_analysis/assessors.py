@@ -1,4 +1,4 @@
-"""How far two assessors agree: bounds from published grade counts, kappa from a cross-tab.
+"""How far two assessors agree: bounds from published grade counts, kappa from a cross-tab or double-graded cases.
 
 In 2016 the Metropolitan Police graded 132 of its own case files and the
 inspectorate re-graded them; only percentages were published (about 80% good
@@ -10,13 +10,15 @@ measured, but the published margins bound it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from . import sentences as say
+from .grades import SCALES, failure_definition
 
-__all__ = ["AgreementResult", "assessor_agreement", "MPS_2016_MARGINALS"]
+__all__ = ["AgreementResult", "assessor_agreement", "agreement_from_cases", "MPS_2016_MARGINALS"]
 
 #: The 2016 MPS comparison, 132 cases, as (pass, fail) counts DERIVED from published percentages:
 #: force about 80% good or adequate -> 0.80 * 132 = 105.6 ~ 106 pass, 26 fail;
@@ -57,6 +59,9 @@ class AgreementResult:
         True when the margins are derived from published percentages.
     sentence : str
         What the numbers imply, in plain English.
+    table : pandas.DataFrame or None
+        The cross-tab when one was given (rows assessor A, columns assessor
+        B, labelled with the grades), else None.
     """
 
     n: int
@@ -75,6 +80,7 @@ class AgreementResult:
     weights: str
     derived: bool
     sentence: str
+    table: pd.DataFrame | None = None
 
     def __str__(self) -> str:
         return self.sentence
@@ -105,7 +111,8 @@ def assessor_agreement(marginals_a=None, marginals_b=None, *, table=None, labels
     Returns
     -------
     AgreementResult
-        See :class:`AgreementResult` for every attribute.
+        See :class:`AgreementResult` for every attribute; ``table`` is the
+        cross-tab labelled with ``labels`` and ``names``.
 
     Raises
     ------
@@ -166,9 +173,10 @@ def assessor_agreement(marginals_a=None, marginals_b=None, *, table=None, labels
                 f"{n} cases ({say.pct(high / n)})")
     sentence += f" and on as few as {low} ({say.pct(low / n)})." if low < high else "."
     nan = math.nan
-    observed, kap, klo, khi, kp, wname = nan, nan, nan, nan, nan, "not computed"
+    observed, kap, klo, khi, kp, wname, frame = nan, nan, nan, nan, nan, "not computed", None
     if result_kappa is not None:
-        observed = float(np.trace(np.asarray(table)))
+        frame = pd.DataFrame(cross, index=pd.Index(labels, name=name_a), columns=pd.Index(labels, name=name_b))
+        observed = float(np.trace(cross))
         kap, klo, khi, kp, wname = (result_kappa.kappa, result_kappa.low, result_kappa.high,
                                     result_kappa.pvalue, result_kappa.weights)
         kind = "Cohen's kappa" if wname == "none" else f"{wname}-weighted kappa"
@@ -182,4 +190,113 @@ def assessor_agreement(marginals_a=None, marginals_b=None, *, table=None, labels
     return AgreementResult(n=n, labels=labels, marginals_a=a, marginals_b=b, min_agreement=low, max_agreement=high,
                            min_proportion=low / n, max_proportion=high / n, observed_agreement=observed, kappa=kap,
                            kappa_low=klo, kappa_high=khi, kappa_pvalue=kp, weights=wname, derived=derived,
-                           sentence=sentence)
+                           sentence=sentence, table=frame)
+
+
+def agreement_from_cases(cases, grader_a="grade_force", grader_b="grade_inspectorate", *, scale="4-point",
+                         failing=None, names=None, weights="auto", confidence_level=0.95) -> AgreementResult:
+    """Cross-tabulate double-graded case files and measure the two assessors' agreement (kappa).
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        One row per case file graded by both assessors, with the two grade
+        columns (grades as in :data:`~inspection_analysis.grades.GRADES`;
+        case and surrounding white space are ignored). A ``synthetic`` column
+        that is True marks the sentence as synthetic.
+    grader_a, grader_b : str, default "grade_force", "grade_inspectorate"
+        The columns holding each assessor's grade (the columns of
+        ``data/synthetic/mps_self_assessment_double_graded_synthetic.csv``);
+        assessor A gives the rows of the cross-tab, B the columns.
+    scale : {"4-point", "3-point"}, default "4-point"
+        The grade scale (:data:`~inspection_analysis.grades.SCALES`), best
+        first: every grade of it is a row and a column of the cross-tab, even
+        when no case has it.
+    failing : str or tuple of str, optional
+        A failure definition (as :func:`~inspection_analysis.grades.failure_definition`,
+        e.g. ``"ri_or_inadequate"``): with it the grades are first collapsed
+        to "passing" and "failing" and the cross-tab is 2 x 2.
+    names : tuple of str, optional
+        How the two assessors are named; default the column names without a
+        leading ``grade_`` (e.g. "force" and "inspectorate").
+    weights : {"auto", None, "linear", "quadratic"}, default "auto"
+        Kappa weights, as :func:`assessor_agreement`: "auto" is unweighted
+        for 2 x 2 and linear for more grades.
+    confidence_level : float, default 0.95
+        For the kappa interval.
+
+    Returns
+    -------
+    AgreementResult
+        As :func:`assessor_agreement` with a cross-tab: ``kappa`` and its
+        interval, the Fréchet bounds of its margins, and ``table`` (a
+        DataFrame of counts, rows ``names[0]``'s grades and columns
+        ``names[1]``'s, best first).
+
+    Raises
+    ------
+    ValueError
+        If a grade column is missing, ``cases`` has no rows, a grade is
+        missing or not on the scale, or ``scale``, ``failing`` or ``weights``
+        is unknown.
+    TypeError
+        If ``cases`` is not a DataFrame.
+
+    Notes
+    -----
+    The cases are only counted here; the cross-tab then goes to
+    :func:`assessor_agreement`, whose Notes and References give the method
+    (Cohen's kappa, weighted for ordinal grades). Linear and quadratic
+    weights depend on the number of grades: an unused grade left in the scale
+    (``adequate`` on the 4-point scale, when the cases were graded on the
+    3-point one) moves the other grades apart and changes the weighted kappa,
+    so give the scale the cases were graded on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({"grade_force": ["good", "good", "inadequate", "inadequate"],
+    ...                       "grade_inspectorate": ["good", "inadequate", "inadequate", "inadequate"]})
+    >>> res = agreement_from_cases(cases, scale="3-point", weights=None)
+    >>> res.table.to_numpy().tolist()
+    [[1, 0, 1], [0, 0, 0], [0, 0, 2]]
+    >>> print(f"{res.kappa:.2f}")
+    0.50
+    """
+    if not isinstance(cases, pd.DataFrame):
+        raise TypeError(f"cases must be a pandas DataFrame, got {type(cases).__name__}")
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; use one of {list(SCALES)}")
+    missing = [c for c in (grader_a, grader_b) if c not in cases.columns]
+    if missing:
+        raise ValueError(f"cases lacks grade column(s) {missing}; it has {list(cases.columns)}")
+    if cases.empty:
+        raise ValueError("cases has no rows: nothing to cross-tabulate")
+    grades = SCALES[scale]
+    codes = [_grade_codes(cases[col], col, grades) for col in (grader_a, grader_b)]
+    labels = grades
+    if failing is not None:
+        fails = failure_definition(failing)
+        fail_on_scale = np.array([g in fails for g in grades])
+        codes = [fail_on_scale[c].astype(int) for c in codes]
+        labels = ("passing", "failing")
+    cross = np.zeros((len(labels), len(labels)), dtype=int)
+    np.add.at(cross, (codes[0], codes[1]), 1)
+    if names is None:
+        names = tuple(col.removeprefix("grade_").replace("_", " ") for col in (grader_a, grader_b))
+    result = assessor_agreement(table=cross, labels=labels, names=names, weights=weights,
+                                confidence_level=confidence_level)
+    if "synthetic" in cases.columns and cases["synthetic"].fillna(False).astype(bool).any():
+        result = replace(result, sentence="SYNTHETIC DATA, not real gradings: " + result.sentence)
+    return result
+
+
+def _grade_codes(values: pd.Series, column: str, grades: tuple[str, ...]) -> np.ndarray:
+    """Each grade's position on the scale (best first); raise naming missing or unknown grades."""
+    if values.isna().any():
+        raise ValueError(f"{column} has {int(values.isna().sum())} missing grade(s); every case must be graded by both")
+    cleaned = values.astype(str).map(lambda g: " ".join(g.split()).lower())
+    unknown = sorted(set(cleaned) - set(grades))
+    if unknown:
+        raise ValueError(f"{column} has grade(s) {unknown} not on the scale {list(grades)}")
+    return cleaned.map({g: i for i, g in enumerate(grades)}).to_numpy(dtype=int)

@@ -133,7 +133,8 @@ def _cmd_compare(args) -> int:
 
 
 def _cmd_trend(args) -> int:
-    from .monitor import p_chart, trend
+    from .monitor import trend
+    from .pchart import p_chart
 
     counts, rounds = _counts_and_rounds(args)
     result = trend(counts, force=args.force, rounds=rounds)
@@ -149,7 +150,7 @@ def _cmd_plan(args) -> int:
     if (args.improvement is None) == (args.files is None):
         raise ValueError("give exactly one of --improvement (files needed) or --files (improvement detectable)")
     from .sampling import files_needed
-    from .verdict import audit_sensitivity
+    from .sensitivity import audit_sensitivity
 
     counts, rounds = _counts_and_rounds(args)
     if args.files is not None:

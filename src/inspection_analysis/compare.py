@@ -180,7 +180,7 @@ def _simpson_warning(row: dict, alpha: float) -> str | None:
     if crude_sign * adj_sign < 0 or crude_sig != adj_sig:
         return (
             "case mix: the crude comparison and the comparison adjusted for case type disagree "
-            f"(crude change {say.points(row['difference'])} points, {say.format_p(row['pvalue'])}; "
+            f"(crude change {say.points(row['difference'])} points, {say.format_p(row['pvalue'])}, against an adjusted "
             f"Mantel-Haenszel odds ratio {odds:.2f}, {say.format_p(p_adj)}), a possible Simpson's paradox"
         )
     return None

@@ -8,6 +8,7 @@ the row checks pushed into SQL; published frames are read off, never imputed.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -110,7 +111,7 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
         order = list(rid.cat.categories)  # load_cases keeps the registry order here
     else:
         order = _order(_registry(rounds)) if "round_id" in by else None
-    return _finish(*_wide_from_long(*_case_long(data, by), by, fails), by, fails, order)
+    return _finish(*_case_wide(data, by, fails), by, fails, order)
 
 
 def _check_by(by) -> list[str]:
@@ -128,8 +129,8 @@ def _need(frame: pd.DataFrame, cols) -> None:
         raise ValueError(f"column(s) {absent} not in the data; columns are: {', '.join(map(str, frame.columns))}")
 
 
-def _case_long(data: pd.DataFrame, by: list[str]):
-    """Group sizes per (by, grade) and the data kind per group, from a case-level frame."""
+def _case_wide(data: pd.DataFrame, by: list[str], fails):
+    """One row per group of a case-level frame with every grade count, ``n``, ``failures`` and ``data_kind``."""
     _need(data, [*by, "grade"])
     grade = data["grade"]
     if grade.dtype != GRADE_DTYPE:
@@ -139,14 +140,62 @@ def _case_long(data: pd.DataFrame, by: list[str]):
         grade = grade.astype(GRADE_DTYPE)
     if grade.isna().any():
         raise ValueError(f"grade is missing in {int(grade.isna().sum())} row(s); every case file needs a grade")
-    keys = [data[c] for c in by] + [grade.rename("grade")]
-    long = data.groupby(keys, observed=True, sort=False, dropna=False).size().rename("count").reset_index()
+    keys = [data[c] for c in by]
     synthetic = data["synthetic"].astype(bool) if "synthetic" in data.columns else pd.Series(False, index=data.index)
-    flags = synthetic.groupby([data[c] for c in by], observed=True, sort=False, dropna=False).agg(["all", "any"])
+    if all(isinstance(k.dtype, pd.CategoricalDtype) for k in keys):
+        coded = _coded_wide(keys, grade.array.codes, synthetic.to_numpy(), fails)
+        if coded is not None:
+            return coded, {}
+    long = data.groupby([*keys, grade.rename("grade")], observed=True, sort=False, dropna=False).size()
+    flags = synthetic.groupby(keys, observed=True, sort=False, dropna=False).agg(["all", "any"]).reset_index()
+    return _wide_from_long(long.rename("count").reset_index(), _data_kinds(flags, by), by, fails)
+
+
+def _data_kinds(flags: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``data_kind`` per group from whether ``all`` or ``any`` of its rows are synthetic; mixed groups are an error."""
     if (flags["any"] & ~flags["all"]).any():
         raise ValueError("a group mixes synthetic and real case files; count them separately")
-    kinds = flags["all"].map({True: "synthetic", False: "case-level"}).rename("data_kind").reset_index()
-    return long, kinds
+    return flags[by].assign(data_kind=flags["all"].map({True: "synthetic", False: "case-level"}))
+
+
+def _coded_wide(keys: list[pd.Series], grade_codes: np.ndarray, synthetic: np.ndarray, fails):
+    """:func:`_case_wide` for categorical keys, by counting codes with ``numpy.bincount``; ``None`` if not suitable.
+
+    Each row's group is one integer (the keys' codes in mixed radix, a
+    missing value a code of its own) times the number of grades plus its
+    grade code, so one ``numpy.bincount`` gives every grade count of every
+    group. ``None`` when the code space is much larger than the data.
+    """
+    sizes = [len(k.cat.categories) + 1 for k in keys]  # + 1: a missing value is a group too
+    n_groups = math.prod(sizes)
+    if n_groups * len(GRADES) > max(4 * len(grade_codes), 1 << 16):
+        return None
+    group = np.zeros(len(grade_codes), dtype=np.int32 if n_groups * len(GRADES) < 2**31 else np.int64)
+    offset = 0  # each code + 1 (missing, -1, becomes 0), added once at the end
+    for k, size in zip(keys, sizes):
+        group *= size
+        group += k.array.codes
+        offset = offset * size + 1
+    group += offset
+    cell = group * len(GRADES)
+    cell += grade_codes
+    counts = np.bincount(cell, minlength=n_groups * len(GRADES)).reshape(n_groups, -1)
+    del cell
+    present = np.flatnonzero(counts.sum(axis=1))
+    if synthetic.all() or not synthetic.any():
+        n_synthetic = counts.sum(axis=1) * int(synthetic[:1].any())
+    else:
+        n_synthetic = np.bincount(group, weights=synthetic, minlength=n_groups)
+    columns = {k.name: pd.Categorical.from_codes(c - 1, dtype=k.dtype, validate=False)
+               for k, c in zip(keys, np.unravel_index(present, sizes))}
+    flags = pd.DataFrame({**columns, "all": n_synthetic[present] == counts[present].sum(axis=1),
+                          "any": n_synthetic[present] > 0})
+    wide = _data_kinds(flags, list(columns))
+    for j, g in enumerate(GRADES):
+        wide[GRADE_COUNT_COLUMNS[g]] = counts[present, j]
+    wide["n"] = wide[_GRADE_COLS].sum(axis=1)
+    wide["failures"] = wide[[GRADE_COUNT_COLUMNS[g] for g in fails]].sum(axis=1)
+    return wide
 
 
 def _wide_from_long(long: pd.DataFrame, kinds: pd.DataFrame, by: list[str], fails):
@@ -160,9 +209,7 @@ def _wide_from_long(long: pd.DataFrame, kinds: pd.DataFrame, by: list[str], fail
     wide["failures"] = wide[[GRADE_COUNT_COLUMNS[g] for g in fails]].sum(axis=1)
     for c in by:  # align key dtypes (categoricals, strings) before merging
         wide[c], kinds[c] = wide[c].astype(object), kinds[c].astype(object)
-    wide = wide.merge(kinds, on=by, how="left")
-    sources = dict.fromkeys(_keys(wide, by), "counted")
-    return wide, sources
+    return wide.merge(kinds, on=by, how="left"), {}  # no sources: every group is "counted"
 
 
 def _published(data: pd.DataFrame, by: list[str], fails):
@@ -185,7 +232,7 @@ def _published(data: pd.DataFrame, by: list[str], fails):
 
 
 def _keys(frame: pd.DataFrame, by: list[str]) -> list[tuple]:
-    return list(frame[by].itertuples(index=False, name=None))
+    return list(zip(*(frame[c].tolist() for c in by)))
 
 
 def _registry(rounds: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -223,5 +270,6 @@ def _finish(wide: pd.DataFrame, sources: dict, by: list[str], fails, order: list
     sort_keys = {c: _round_order(out[c], order) if c == "round_id" else out[c] for c in by}
     rows = pd.DataFrame(sort_keys).sort_values(by, na_position="last", kind="stable").index
     out = out.loc[rows].reset_index(drop=True)
-    out.attrs["failures_source"] = {k: sources.get(k, "counted") for k in _keys(out, by)}
+    keys = _keys(out, by)
+    out.attrs["failures_source"] = {k: sources.get(k, "counted") for k in keys} if sources else dict.fromkeys(keys, "counted")
     return out

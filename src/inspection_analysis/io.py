@@ -28,7 +28,13 @@ from inspection_analysis.published import validate_published
 from inspection_analysis.readers import SUPPORTED_SUFFIXES, read_table
 from inspection_analysis.rounds import validate_rounds
 from inspection_analysis.schema import CASE_TYPES, CRITERION_VALUES, is_known_case_column
-from inspection_analysis.validation import Findings, duplicate_case_problems, normalise_text, validate_case_frame
+from inspection_analysis.validation import (
+    Findings,
+    duplicate_case_problems,
+    normalise_text,
+    reads_as_categorical,
+    validate_case_frame,
+)
 
 __all__ = ["AuditDataError", "AuditDataWarning", "Problem", "ColumnMapping", "load_rounds", "load_published",
            "load_cases", "load_mapping"]
@@ -288,7 +294,7 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
     found, frames = Findings(), []
     for file in _case_files(path):
         try:
-            raw = read_table(file)
+            raw = read_table(file, categorical=lambda heading: reads_as_categorical(heading, mapping))
         except AuditDataError as exc:
             found.add((exc.problems, exc.omitted))
             continue

@@ -1,8 +1,9 @@
-"""Many rounds at once: the trend in a force's failure rate, and its SPC p-chart.
+"""Many rounds at once: each round's counts and rate, and the trend in a force's failure rate.
 
-Funnel plots across forces are in :mod:`inspection_analysis.funnel` and are
-re-exported here. Only rounds with published failure counts are used; the
-others are named in the warnings, never imputed.
+The SPC p-chart is in :mod:`inspection_analysis.pchart` and funnel plots
+across forces in :mod:`inspection_analysis.forces`; both are re-exported here.
+The trend uses only rounds with failure counts; the others are named in the
+warnings, never imputed.
 """
 
 from __future__ import annotations
@@ -13,25 +14,176 @@ import numpy as np
 import pandas as pd
 
 from . import sentences as say
-from .compare import check_counts_table, round_totals
-from .funnel import funnel, funnel_curves
+from .compare import check_counts_table
+from .grades import GRADE_COUNT_COLUMNS
 from .rounds_meta import force_rounds
 
-__all__ = ["TrendResult", "trend", "PChartResult", "p_chart", "funnel", "funnel_curves"]
+__all__ = ["round_counts", "round_rates", "TrendResult", "trend"]
 
-#: NHS "Making Data Count": fewer points than this and control limits are trial limits.
-MIN_POINTS_FOR_LIMITS = 12
+_COUNT_COLUMNS = ("n", "failures", *GRADE_COUNT_COLUMNS.values())
+
+_SERIES_PARAMETERS = """counts : pandas.DataFrame
+        A counts table with ``round_id``, ``n`` and ``failures``.
+    force : str, default "mps"
+        The force code in the rounds registry.
+    rounds : pandas.DataFrame, optional
+        The rounds registry; default the shipped one."""
 
 
-def _force_series(counts, force, rounds):
-    """The force's rounds with counts, in time order, and warnings about the rest."""
+def series_doc(func):
+    """Fill the ``<series>`` parameters (``counts``, ``force``, ``rounds``) of a function over a force's rounds."""
+    if func.__doc__:
+        func.__doc__ = func.__doc__.replace("<series>", _SERIES_PARAMETERS)
+    return func
+
+
+def round_counts(counts, force="mps", rounds=None) -> pd.DataFrame:
+    """Each round of a force's series in time order, with its counts.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        A counts table (see ``to_counts``) with ``round_id``, ``n``,
+        ``failures`` and optionally the grade counts. Several rows of one round
+        are added up when they are the subgroups of a ``case_type`` column.
+    force : str, default "mps"
+        The force code in the rounds registry.
+    rounds : pandas.DataFrame, optional
+        The rounds registry; default the shipped one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per round of the force's series (``rounds_meta.force_rounds``:
+        re-gradings left out), ordered by ``reference_date``: ``round_id``,
+        ``label`` ("round <id>" where the registry has none), ``assessor``,
+        ``reference_date`` (empty where the registry lacks them), ``n``,
+        ``failures``, ``n_good``, ``n_adequate``, ``n_requires_improvement``,
+        ``n_inadequate`` (nullable ``Int64``).
+
+    Raises
+    ------
+    ValueError
+        If the force has no round in the registry, or a round has several rows
+        in ``counts`` without a ``case_type`` column.
+    TypeError
+        If ``counts`` or ``rounds`` is not a DataFrame.
+
+    Notes
+    -----
+    A count is ``<NA>`` where it was not published, including for a
+    registered round with no row in ``counts`` at all; a sum over subgroups is
+    ``<NA>`` if any subgroup's count is. Nothing is imputed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"round_id": ["b", "a"], "n": [170, 374], "failures": [None, 278]})
+    >>> reg = pd.DataFrame({"round_id": ["a", "b", "c"], "force": "x", "reference_date": ["1", "2", "3"]})
+    >>> round_counts(counts, "x", reg)[["round_id", "n", "failures"]]
+      round_id     n  failures
+    0        a   374       278
+    1        b   170      <NA>
+    2        c  <NA>      <NA>
+    """
     check_counts_table(counts)
     mine = force_rounds(rounds, force)
     if mine.empty:
         raise ValueError(f"force {force!r} has no round in the rounds registry")
-    totals = round_totals(counts, list(mine["round_id"]))
-    labels = mine["label"].fillna("").tolist() if "label" in mine.columns else [""] * len(mine)
-    totals["label"] = [lab or f"round {rid}" for lab, rid in zip(labels, totals["round_id"], strict=True)]
+    ids = mine["round_id"].astype(str)
+    data = counts.assign(round_id=counts["round_id"].astype(str))
+    data = data[data["round_id"].isin(set(ids))]
+    if "case_type" not in data.columns and data["round_id"].duplicated().any():
+        dup = sorted(data.loc[data["round_id"].duplicated(), "round_id"].unique())
+        raise ValueError(f"round(s) {dup} have several rows in the counts table and no case_type column")
+    cols = [c for c in _COUNT_COLUMNS if c in data.columns]
+    grouped = data[["round_id", *cols]].astype(dict.fromkeys(cols, "Int64")).groupby("round_id")
+    totals = grouped.sum().where(grouped.count().eq(grouped.size(), axis=0))
+    out = pd.DataFrame({"round_id": ids.to_numpy()})
+    for col in ("label", "assessor", "reference_date"):
+        out[col] = mine[col].to_numpy() if col in mine.columns else ""
+    out["label"] = [lab if isinstance(lab, str) and lab else f"round {rid}"
+                    for lab, rid in zip(out["label"], out["round_id"], strict=True)]
+    out = out.join(totals.reindex(columns=list(_COUNT_COLUMNS)), on="round_id")
+    return out.astype(dict.fromkeys(_COUNT_COLUMNS, "Int64"))
+
+
+@series_doc
+def round_rates(counts, force="mps", rounds=None, *, confidence_level=0.95, method="wilson") -> pd.DataFrame:
+    """Each round's failure rate with its confidence interval, for a force's series in time order.
+
+    Parameters
+    ----------
+    <series>
+    confidence_level : float, default 0.95
+        Two-sided level of the intervals.
+    method : str, default "wilson"
+        The interval of ``stats.rate_ci``: ``"wilson"``, ``"wilson_cc"``,
+        ``"clopper_pearson"``, ``"jeffreys"``, ``"agresti_coull"`` or ``"wald"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per round of :func:`round_counts`: ``round_id``, ``label``,
+        ``assessor``, ``reference_date``, ``n``, ``failures``, ``rate``
+        (``failures / n``), ``ci_low``, ``ci_high``, ``confidence_level``,
+        ``method`` and ``counts_published`` (True where the failure count is
+        known, published or counted from case files). Rounds without it, such
+        as an audit whose size alone was published, keep their row with NaN
+        ``rate``, ``ci_low`` and ``ci_high``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`round_counts`, or for a ``confidence_level`` outside (0, 1)
+        or an unknown ``method``.
+
+    Notes
+    -----
+    The intervals come from ``stats.rate_ci``; Wilson's score interval [1]_
+    is the default for its coverage close to nominal [2]_. A round of 0 case
+    files has no rate.
+
+    References
+    ----------
+    .. [1] Wilson EB. Probable inference, the law of succession, and
+       statistical inference. JASA. 1927;22:209-212.
+    .. [2] Brown LD, Cai TT, DasGupta A. Interval estimation for a binomial
+       proportion. Statistical Science. 2001;16(2):101-133.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"round_id": ["a", "b"], "n": [374, 170], "failures": [278, None]})
+    >>> reg = pd.DataFrame({"round_id": ["a", "b"], "force": "x", "reference_date": ["1", "2"]})
+    >>> res = round_rates(counts, "x", reg)
+    >>> print(f"{res['ci_low'].iloc[0]:.4f} {res['ci_high'].iloc[0]:.4f}")
+    0.6968 0.7849
+    >>> res["counts_published"].tolist()
+    [True, False]
+    """
+    from .stats._checks import check_level, check_method
+    from .stats.proportions import RATE_METHODS, rate_ci
+
+    check_level(confidence_level)
+    check_method(method, RATE_METHODS)
+    table = round_counts(counts, force, rounds)
+    out = table[["round_id", "label", "assessor", "reference_date", "n", "failures"]].copy()
+    known = (out["failures"].notna() & (out["n"].fillna(0) > 0)).to_numpy(dtype=bool)
+    for col in ("rate", "ci_low", "ci_high"):
+        out[col] = np.nan
+    if known.any():
+        x, n = out.loc[known, "failures"].to_numpy(dtype=int), out.loc[known, "n"].to_numpy(dtype=int)
+        ci = rate_ci(x, n, method=method, confidence_level=confidence_level)
+        out.loc[known, "rate"], out.loc[known, "ci_low"], out.loc[known, "ci_high"] = x / n, ci.low, ci.high
+    out["confidence_level"], out["method"], out["counts_published"] = float(confidence_level), method, known
+    return out
+
+
+def _force_series(counts, force, rounds):
+    """The force's rounds with counts, in time order, and warnings about the rest."""
+    mine = force_rounds(rounds, force)
+    totals = round_counts(counts, force, mine)[["round_id", "label", "n", "failures"]]
     warnings = []
     missing = totals[totals["failures"].isna()]
     if not missing.empty:
@@ -41,8 +193,7 @@ def _force_series(counts, force, rounds):
     for col, what in (("assessor", "assessors"), ("scale", "grading scales")):
         if col in kept.columns and kept[col].dropna().nunique() > 1:
             warnings.append(f"the rounds mix {what}: " + ", ".join(sorted(kept[col].dropna().unique())))
-    totals["n"] = totals["n"].astype(int)
-    totals["failures"] = totals["failures"].astype(int)
+    totals = totals.astype({"n": int, "failures": int})
     totals["rate"] = totals["failures"] / totals["n"]
     return totals, warnings
 
@@ -63,7 +214,7 @@ class TrendResult(_Described):
     force : str
         The force code.
     table : pandas.DataFrame
-        ``round_id``, ``n``, ``failures``, ``label``, ``rate`` and ``score`` (1, 2, ... in time order).
+        ``round_id``, ``label``, ``n``, ``failures``, ``rate`` and ``score`` (1, 2, ... in time order).
     statistic : float
         The trend chi-squared (1 df), as R's ``prop.trend.test``.
     pvalue : float
@@ -92,17 +243,13 @@ class TrendResult(_Described):
     warnings: tuple[str, ...]
 
 
+@series_doc
 def trend(counts, force="mps", rounds=None, *, alpha=0.05) -> TrendResult:
     """Test for a trend in a force's failure rate over its rounds.
 
     Parameters
     ----------
-    counts : pandas.DataFrame
-        A counts table with ``round_id``, ``n`` and ``failures``.
-    force : str, default "mps"
-        The force code in the rounds registry.
-    rounds : pandas.DataFrame, optional
-        The rounds registry; default the shipped one.
+    <series>
     alpha : float, default 0.05
         Significance level for the wording of the sentence.
 
@@ -169,133 +316,3 @@ def trend(counts, force="mps", rounds=None, *, alpha=0.05) -> TrendResult:
                        pvalue_falling=float(falling.pvalue), z=float(two.z),
                        homogeneity_statistic=float(homog.statistic), homogeneity_pvalue=float(homog.pvalue),
                        sentence=sentence, warnings=tuple(warnings))
-
-
-@dataclass(frozen=True)
-class PChartResult(_Described):
-    """A p-chart of a force's failure rate with the NHS special-cause rules applied.
-
-    Attributes
-    ----------
-    force : str
-        The force code.
-    table : pandas.DataFrame
-        One row per round in time order: ``round_id``, ``label``, ``n``,
-        ``failures``, ``rate``, ``centre``, ``lcl``, ``ucl``, ``sigma_score``
-        (distance from the centre in sigma units), ``zone`` (``"within 1
-        sigma"``, ``"1 to 2 sigma"``, ``"2 to 3 sigma"``, ``"beyond 3
-        sigma"``), ``rules`` (the rules that flag the point, joined by ", ")
-        and ``special_cause`` (``"improvement"``, ``"concern"`` or ``"common cause"``).
-    laney : bool
-        Whether Laney's p' limits were used.
-    dispersion_ratio : float
-        Laney's sigma_z (about 1 when the binomial model fits).
-    sentence : str
-        What the chart shows.
-    warnings : tuple of str
-        Trial limits, rounds left out, mixed assessors or scales.
-    """
-
-    force: str
-    table: pd.DataFrame
-    laney: bool
-    dispersion_ratio: float
-    sentence: str
-    warnings: tuple[str, ...]
-
-
-# (flag attribute, rule name, class): the first rule that flags a point sets its class.
-_RULES = (
-    ("beyond_low", "beyond limit", "improvement"),
-    ("beyond_high", "beyond limit", "concern"),
-    ("two_of_three_low", "2 of 3 beyond 2 sigma", "improvement"),
-    ("two_of_three_high", "2 of 3 beyond 2 sigma", "concern"),
-    ("shift_low", "shift", "improvement"),
-    ("shift_high", "shift", "concern"),
-    ("trend_falling", "trend", "improvement"),
-    ("trend_rising", "trend", "concern"),
-)
-
-
-def p_chart(counts, force="mps", rounds=None, *, laney=None) -> PChartResult:
-    """An SPC p-chart of a force's failure rate across its rounds.
-
-    Parameters
-    ----------
-    counts : pandas.DataFrame
-        A counts table with ``round_id``, ``n`` and ``failures``.
-    force : str, default "mps"
-        The force code in the rounds registry.
-    rounds : pandas.DataFrame, optional
-        The rounds registry; default the shipped one.
-    laney : bool or None, default None
-        Laney's p' adjustment: always, never, or (None) when the dispersion
-        ratio exceeds 1; see ``stats.spc.p_chart_limits``.
-
-    Returns
-    -------
-    PChartResult
-        See :class:`PChartResult` for every attribute.
-
-    Raises
-    ------
-    ValueError
-        If none of the force's rounds has failure counts.
-
-    Notes
-    -----
-    Centre and 3-sigma limits follow the p-chart (with Laney's p' when
-    over-dispersed [1]_); the special-cause rules are NHS England's "Making
-    Data Count" [2]_: a point beyond a limit, a shift of 7 points on one side
-    of the centre, a trend of 7 points rising or falling, and 2 of 3 points
-    beyond 2 sigma on one side. A lower failure rate is an improvement. With
-    fewer than 12 points the limits are trial limits and the result says so.
-
-    References
-    ----------
-    .. [1] Laney DB. Improved control charts for attributes. Quality
-       Engineering. 2002;14(4):531-537.
-    .. [2] NHS England and NHS Improvement. Making Data Count: Getting
-       started. 2019.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> counts = pd.DataFrame({"round_id": ["a", "b"], "n": [100, 100], "failures": [20, 30]})
-    >>> reg = pd.DataFrame({"round_id": ["a", "b"], "force": "x", "reference_date": ["1", "2"]})
-    >>> res = p_chart(counts, force="x", rounds=reg, laney=False)
-    >>> print(f"{res.table['ucl'].iloc[0]:.4f}")
-    0.3799
-    """
-    from .stats.spc import p_chart_limits, special_causes
-
-    table, warnings = _force_series(counts, force, rounds)
-    if table.empty:
-        raise ValueError(f"no round of force {force!r} has failure counts")
-    lim = p_chart_limits(table["failures"].to_numpy(), table["n"].to_numpy(), laney=laney)
-    flags = special_causes(table["rate"].to_numpy(), lim.z)
-    table["centre"], table["lcl"], table["ucl"], table["sigma_score"] = lim.centre, lim.lcl, lim.ucl, lim.z
-    size = np.abs(lim.z)
-    table["zone"] = np.select([size > 3, size > 2, size > 1], ["beyond 3 sigma", "2 to 3 sigma", "1 to 2 sigma"],
-                              default="within 1 sigma")
-    rules, classes = [], []
-    for i in range(len(table)):
-        fired = [(name, cls) for attr, name, cls in _RULES if getattr(flags, attr)[i]]
-        rules.append(", ".join(dict.fromkeys(name for name, _ in fired)))
-        classes.append(fired[0][1] if fired else "common cause")
-    table["rules"], table["special_cause"] = rules, classes
-    if len(table) < MIN_POINTS_FOR_LIMITS:
-        warnings.insert(0, f"only {len(table)} rounds: these are trial limits (NHS Making Data Count advises "
-                           f"at least {MIN_POINTS_FOR_LIMITS} points before limits are relied on)")
-    if lim.laney:
-        warnings.append(f"over-dispersed (sigma_z = {lim.dispersion_ratio:.2f}): Laney's p' limits used")
-    counted = pd.Series(classes).value_counts()
-    n_imp, n_con = int(counted.get("improvement", 0)), int(counted.get("concern", 0))
-    if n_imp or n_con:
-        found = f"special-cause variation: {n_imp} round(s) signal improvement, {n_con} signal concern"
-    else:
-        found = "only common-cause variation (no rule fired)"
-    sentence = (f"Around a centre line of {say.pct(lim.centre)} across {len(table)} rounds, the p-chart shows "
-                f"{found}.")
-    return PChartResult(force=force, table=table, laney=lim.laney, dispersion_ratio=lim.dispersion_ratio,
-                        sentence=sentence, warnings=tuple(warnings))

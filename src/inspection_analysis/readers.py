@@ -12,8 +12,11 @@ validation reports them.
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -85,35 +88,108 @@ def _decode_csv(path: Path, raw: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    _sniff(path, raw[:8])
-    if not raw.lstrip(b"\xef\xbb\xbf").strip():
+def _read_csv(path: Path, categorical) -> pd.DataFrame:
+    """A CSV read by pyarrow straight from the file (no copy of it in Python); re-read as Windows-1252 if not UTF-8."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    _sniff(path, head[:8])
+    if _BLANK_CSV.fullmatch(head) and _BLANK_CSV.fullmatch(path.read_bytes()):
         raise _fail(path.name, "a header row and at least one case row", "only blank lines")
     try:
-        return _parse_csv(raw)
-    except (pd.errors.ParserError, ValueError) as exc:
+        return _parse_csv(path, _header(head), categorical)
+    except ValueError as exc:  # pyarrow.ArrowInvalid is a ValueError
         if "UTF8" not in str(exc) and "UTF-8" not in str(exc):
             raise _fail(path.name, "a well-formed CSV file (one header row, the same number of cells in every row)",
                         str(exc).splitlines()[0]) from None
-    return _parse_csv(_decode_csv(path, raw))
+    data = _decode_csv(path, path.read_bytes())
+    return _parse_csv(data, _header(data[: 1 << 16]), categorical)
 
 
-def _parse_csv(data: bytes) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(data), engine="pyarrow", dtype=str, skip_blank_lines=False,
-                       keep_default_na=False, na_values=[""])
+#: A file holding nothing but byte-order-mark bytes and then whitespace.
+_BLANK_CSV = re.compile(rb"[\xef\xbb\xbf]*\s*")
 
 
-def _read_other(path: Path) -> pd.DataFrame:
+def _header(head: bytes) -> list[str]:
+    """The headings of a CSV's first row, as Python's csv module reads them from the file's first bytes."""
+    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+def _dedup(names: list[str]) -> list[str]:
+    """Repeated headings made unique as pandas does: ``x``, ``x.1``, ``x.2``."""
+    counts: dict[str, int] = {}
+    out = []
+    for name in names:
+        count = counts.get(name, 0)
+        while count > 0:
+            counts[name] = count + 1
+            name = f"{name}.{count}"
+            count = counts.get(name, 0)
+        out.append(name)
+        counts[name] = count + 1
+    return out
+
+
+def _parse_csv(source: Path | bytes, headings: list[str], categorical) -> pd.DataFrame:
+    """Every cell as text, only empty cells missing; columns picked by ``categorical`` dictionary-encoded.
+
+    pyarrow's reader is called directly, with the options pandas'
+    ``read_csv(engine="pyarrow", dtype=str, keep_default_na=False,
+    na_values=[""], skip_blank_lines=False)`` passes to it (and pandas'
+    renaming of repeated headings), so that low-cardinality columns come
+    back as categoricals built while parsing rather than hashed afterwards.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    types = {h: dictionary for h in headings if categorical is not None and categorical(h.strip())}
+    try:
+        table = pacsv.read_csv(
+            str(source) if isinstance(source, Path) else pa.BufferReader(source),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=types, default_column_type=pa.large_string(),
+                                                 null_values=[""], strings_can_be_null=True),
+        )
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            raise ValueError("No columns to parse from file") from None
+        raise
+    names = _dedup(table.column_names)
+    return _to_pandas(table.rename_columns(names) if names != table.column_names else table)
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    """A pyarrow table as a frame, freeing each column as it is converted and returning Arrow's cached memory."""
+    import pyarrow as pa
+
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    pa.default_memory_pool().release_unused()
+    return frame
+
+
+def _read_other(path: Path, categorical) -> pd.DataFrame:
     with path.open("rb") as fh:
         head = fh.read(8)
     _sniff(path, head)
     try:
         if path.suffix.lower() == ".parquet":
-            return _parquet_as_text(pd.read_parquet(path))
+            return _parquet_as_text(_read_parquet(path, categorical))
         return pd.read_excel(path, engine="calamine", dtype=str, header=0, keep_default_na=False, na_values=[""])
     except Exception as exc:  # the readers raise many types for a damaged file
         raise _fail(path.name, f"a readable {path.suffix.lower()} file", f"{type(exc).__name__}: {exc}") from None
+
+
+def _read_parquet(path: Path, categorical) -> pd.DataFrame:
+    """A Parquet file; its text columns picked by ``categorical`` read as dictionaries (categoricals)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    picked = [name for name in text if categorical is not None and categorical(str(name).strip())]
+    return _to_pandas(pq.read_table(path, read_dictionary=picked or None, use_pandas_metadata=True))
 
 
 def _parquet_as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -122,33 +198,53 @@ def _parquet_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         s = frame[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
+            if pd.api.types.is_string_dtype(s.cat.categories.dtype):
+                out[col] = s
+                continue
             text = s.cat.categories.astype(str)
             out[col] = s.cat.rename_categories(text) if text.is_unique else s.astype(str).where(s.notna())
         elif pd.api.types.is_string_dtype(s.dtype):
             out[col] = s
         else:
-            out[col] = s.astype(str).where(s.notna())
-    return pd.DataFrame(out, index=frame.index)
+            out[col] = _typed_as_text(s)
+    return pd.DataFrame(out, index=frame.index, copy=False)
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def _typed_as_text(s: pd.Series):
+    """A typed column's values as text: a categorical of their texts when they are few (each converted once)."""
+    if s.dtype == bool:  # no hashing needed: False and True are codes 0 and 1
+        return pd.Categorical.from_codes(s.to_numpy().view(np.int8), categories=["False", "True"], validate=False)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    text = pd.Index(uniques).astype(str)
+    if len(uniques) <= max(1000, len(s) // 10) and text.is_unique:
+        return pd.Categorical.from_codes(codes, categories=text, validate=False)
+    return s.astype(str).where(s.notna())
+
+
+def read_table(path: str | Path, *, categorical: Callable[[str], bool] | None = None) -> pd.DataFrame:
     """Read a CSV, XLSX, XLS, ODS or Parquet file into trimmed strings.
 
     Parameters
     ----------
     path : str or path-like
-        The file. CSV is read with the pyarrow engine; a UTF-8 byte-order
+        The file. CSV is read with pyarrow's reader; a UTF-8 byte-order
         mark is removed; a Windows-1252 file is read with an
         :class:`AuditDataWarning`. Spreadsheets are read from their first
         sheet with python-calamine.
+    categorical : callable, optional
+        Given a (trimmed) heading, true when that column should be read
+        dictionary-encoded, as a categorical of its text values: cheap for
+        columns with few distinct values such as grades. Applies to CSV and
+        to Parquet text columns; by default every column is plain text.
 
     Returns
     -------
     pandas.DataFrame
         One row per data row (the index is 0-based: spreadsheet row =
         index + 2), columns headed as in the file (whitespace trimmed), cells
-        as strings as written, empty cells missing. Trailing rows of empty
-        cells removed.
+        as strings as written (categoricals of strings where ``categorical``
+        says so, or where a Parquet column is stored as a dictionary), empty
+        cells missing. Trailing rows of empty cells removed.
 
     Raises
     ------
@@ -173,19 +269,21 @@ def read_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise _fail(path.name, "an existing file", str(path))
-    frame = _read_csv(path) if path.suffix.lower() == ".csv" else _read_other(path)
+    frame = _read_csv(path, categorical) if path.suffix.lower() == ".csv" else _read_other(path, categorical)
     if frame.shape[1] == 0:
         raise _fail(path.name, "a header row naming the columns", "no columns")
     frame.columns = [str(c).strip() for c in frame.columns]
-    blank = frame.isna().all(axis=1).to_numpy()
-    n_trailing = len(blank) - (np.flatnonzero(~blank)[-1] + 1) if (~blank).any() else len(blank)
+    n_trailing = 0
+    if len(frame) and frame.iloc[-1].isna().all():  # only then look for the first trailing blank row
+        blank = frame.isna().all(axis=1).to_numpy()
+        n_trailing = len(blank) - (np.flatnonzero(~blank)[-1] + 1) if (~blank).any() else len(blank)
     if n_trailing:
-        first = len(blank) - n_trailing + 2
-        if n_trailing == len(blank):
+        first = len(frame) - n_trailing + 2
+        if n_trailing == len(frame):
             raise _fail(path.name, "at least one case row under the header", "a header row only")
         warnings.warn(f"{path.name}: ignored {n_trailing} trailing blank row(s), rows {first} to {first + n_trailing - 1}",
                       AuditDataWarning, stacklevel=3)
-        frame = frame.iloc[: len(blank) - n_trailing]
+        frame = frame.iloc[: len(frame) - n_trailing]
     if len(frame) == 0:
         raise _fail(path.name, "at least one case row under the header", "a header row only")
     return frame

@@ -90,8 +90,8 @@ def round_warnings(baseline: RoundInfo, follow_up: RoundInfo, n_baseline, n_foll
         who_b = ASSESSOR_PHRASES.get(baseline.assessor, baseline.assessor)
         who_f = ASSESSOR_PHRASES.get(follow_up.assessor, follow_up.assessor)
         out.append(
-            f"different assessors: the {baseline.label} was graded by {who_b}, the {follow_up.label} by {who_f}; "
-            "assessors can grade the same files very differently"
+            f"different assessors: the {baseline.label} was graded by {who_b}, the {follow_up.label} by {who_f}, "
+            "and assessors can grade the same files very differently"
         )
     if baseline.scale and follow_up.scale and baseline.scale != follow_up.scale:
         out.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,9 @@ __all__ = [
     "new_figure",
     "save_figure",
     "pct",
+    "wrap_labels",
+    "as_sentence",
+    "TICK_LABEL_WIDTH",
 ]
 
 #: Categorical colours, in order of use.
@@ -107,6 +111,54 @@ def pct(value: float, digits: int = 0) -> str:
     ('74%', '-5.1%')
     """
     return f"{100 * value:.{digits}f}%"
+
+
+#: Round labels along an axis are wrapped to lines of at most this many characters, so six rounds fit side by side.
+TICK_LABEL_WIDTH = 12
+
+
+def wrap_labels(labels, width: int = TICK_LABEL_WIDTH) -> list[str]:
+    """Labels wrapped onto lines of at most ``width`` characters (longer words stay whole), for axis ticks.
+
+    Examples
+    --------
+    >>> wrap_labels(["2016 inspection", "2018 post-inspection review"])
+    ['2016\\ninspection', '2018 post-\\ninspection\\nreview']
+    """
+    return [textwrap.fill(str(label), width, break_long_words=False) for label in labels]
+
+
+def as_sentence(text: str) -> str:
+    """A warning as a sentence for a figure or its text alternative: capital first letter, full stop.
+
+    Examples
+    --------
+    >>> as_sentence("only 4 rounds: these are trial limits")
+    'Only 4 rounds: these are trial limits.'
+    """
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _require(frame: pd.DataFrame, columns, what: str) -> None:
+    """Raise ValueError unless ``frame`` (called ``what``) is a non-empty DataFrame holding ``columns``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} lacks column(s) {missing}; it has {list(frame.columns)}")
+    if frame.empty:
+        raise ValueError(f"{what} has no rows to plot")
+
+
+def _percent_axis(ax, axis: str, label: str, *, limits: bool = True) -> None:
+    """Show proportions on ``axis`` ("x" or "y") as percentages, from 0% to 100% when ``limits``."""
+    getattr(ax, f"{axis}axis").set_major_formatter(lambda v, _: pct(v))
+    getattr(ax, f"set_{axis}label")(label)
+    if limits:
+        getattr(ax, f"set_{axis}lim")(0, 1)
 
 
 def new_figure(title: str, subtitle: str, source: str, *, figsize=(8.0, 5.0), nrows: int = 1, ncols: int = 1):

@@ -9,6 +9,7 @@ cost per row is a few vectorised operations, never Python code.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,8 +27,8 @@ from inspection_analysis.schema import (
     is_known_case_column,
 )
 
-__all__ = ["Findings", "missing_column_problems", "check_allowed", "strip_text", "normalise_text", "rename_columns",
-           "validate_case_frame", "duplicate_case_problems"]
+__all__ = ["Findings", "missing_column_problems", "check_allowed", "strip_text", "normalise_text", "canonical_name",
+           "reads_as_categorical", "rename_columns", "validate_case_frame", "duplicate_case_problems"]
 
 
 @dataclass
@@ -79,16 +80,27 @@ def normalise_text(value: str) -> str:
     return " ".join(str(value).split()).lower()
 
 
+def canonical_name(heading: str, mapping) -> str:
+    """The canonical column a heading is read as: the mapping's, else the heading itself if canonical (any case)."""
+    key = normalise_text(heading)
+    column_map = mapping.columns if mapping is not None else {}
+    return column_map.get(key, key if is_known_case_column(key) else heading)
+
+
+def reads_as_categorical(heading: str, mapping) -> bool:
+    """True for a heading best read dictionary-encoded: every column except ``case_id`` and dates (many distinct values)."""
+    name = canonical_name(heading, mapping)
+    return name != "case_id" and not is_date_column(name)
+
+
 def rename_columns(headings, mapping, file: str) -> tuple[dict[str, str], list[Problem]]:
-    """Canonical name for each heading: the mapping's, else the heading itself if canonical (any case).
+    """Canonical name for each heading (see :func:`canonical_name`).
 
     Two headings landing on one name are a problem at row 1 (the header row).
     """
-    column_map = mapping.columns if mapping is not None else {}
     rename, problems, seen = {}, [], {}
     for heading in headings:
-        key = normalise_text(heading)
-        target = column_map.get(key, key if is_known_case_column(key) else heading)
+        target = canonical_name(heading, mapping)
         if target in seen:
             problems.append(Problem(file, 1, heading, heading,
                                     f"one column per name, but {seen[target]!r} is also read as {target!r}"))
@@ -97,15 +109,34 @@ def rename_columns(headings, mapping, file: str) -> tuple[dict[str, str], list[P
     return rename, problems
 
 
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index | np.ndarray]:
+    """Integer codes (-1 for missing) and the distinct values: a categorical's own, else ``pandas.factorize``."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), values.cat.categories
+    return pd.factorize(values, use_na_sentinel=True)
+
+
 def _codes(values: pd.Series, allowed, lookup: dict[str, str]):
-    """Codes into ``allowed`` (-1 for empty or unknown) and the unknown and empty masks; normalised per unique value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    """Codes into ``allowed`` (-1 for empty or unknown) and the unknown and empty masks.
+
+    Values are normalised per distinct value; per row there is one table
+    look-up, and the masks are built only when some row is empty or unknown
+    (otherwise they are ``None``).
+    """
+    codes, uniques = _factorize(values)
     position = {v: i for i, v in enumerate(allowed)}
     norm = [normalise_text(u) for u in uniques]
     norm = [lookup.get(v, v) for v in norm]
-    unique_codes = np.array([position.get(v, -1) for v in norm] + [-1], dtype=np.int64)
-    blank = np.array([v == "" for v in norm] + [True])  # whitespace-only cells count as empty
-    return unique_codes[codes], ~blank[codes] & (unique_codes[codes] == -1), blank[codes]
+    unique_codes = np.array([position.get(v, -1) for v in norm] + [-1], dtype=np.int8 if len(allowed) < 127 else np.int64)
+    if np.array_equal(unique_codes[:-1], np.arange(len(uniques))) and codes.dtype == unique_codes.dtype:
+        new_codes = codes  # the values are already ``allowed`` in order (e.g. a categorical written by this package)
+    else:
+        new_codes = unique_codes[codes]
+    missing = new_codes < 0
+    if not missing.any():
+        return new_codes, None, None
+    blank = np.array([v == "" for v in norm] + [True])[codes]  # whitespace-only cells count as empty
+    return new_codes, missing & ~blank, blank
 
 
 def _stripped(text: pd.Series) -> pd.Series:
@@ -114,14 +145,65 @@ def _stripped(text: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _arrow_chunks(values: pd.Series) -> list | None:
+    """The pyarrow string arrays (chunks) behind a text column, or ``None`` if it is not pyarrow-backed text."""
+    import pyarrow as pa
+
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return None
+    array = pa.array(values.array)  # through __arrow_array__: no copy
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    return chunks if all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks) else None
+
+
+def _offsets_and_bytes(array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (``len + 1``) and the UTF-8 bytes of a pyarrow string array, as views (no copies)."""
+    import pyarrow as pa
+
+    _, offset_buffer, data_buffer = array.buffers()
+    dtype = np.dtype(np.int64 if pa.types.is_large_string(array.type) else np.int32)
+    offsets = np.frombuffer(offset_buffer, dtype=dtype, count=len(array) + 1, offset=array.offset * dtype.itemsize)
+    data = np.frombuffer(data_buffer, dtype=np.uint8, count=int(offsets[-1])) if data_buffer is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+def _untrimmable(chunk) -> bool:
+    """True when no text in the pyarrow chunk is missing or empty, or has a byte at either end that trimming could remove."""
+    if chunk.null_count:
+        return False
+    offsets, data = _offsets_and_bytes(chunk)
+    start, end = offsets[:-1], offsets[1:]
+    if not (end > start).all():
+        return False
+    first, last = data[start], data[end - 1]
+    return not ((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F)).any()
+
+
+def _trimmed_text(values: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
+    """Text trimmed (a cell left empty is missing) and the mask of missing cells (``None`` if none is).
+
+    Fast path: when the column is pyarrow text in which no cell is empty
+    or starts or ends with a space, a control character or a non-ASCII
+    byte (which could begin or end Unicode whitespace), trimming would
+    change nothing and the column is returned as it is.
+    """
+    chunks = _arrow_chunks(values)
+    if chunks is not None and all(_untrimmable(chunk) for chunk in chunks):
+        return values, None
+    text = _stripped(values.astype(str).where(values.notna()))
+    missing = text.isna().to_numpy()
+    return text, missing if missing.any() else None
+
+
 def _other_column(values: pd.Series):
     """A column outside the schema, trimmed: categorical when it has few distinct values (fast to group by), else text."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = _factorize(values)
     if len(uniques) > max(1000, len(values) // 10):
         return _stripped(values.astype(str).where(values.notna()))
     trimmed = pd.Series(np.asarray(uniques, dtype=object), dtype="str").str.strip()
     new_codes, new_uniques = pd.factorize(trimmed.mask(trimmed == ""), use_na_sentinel=True)
-    return pd.Categorical.from_codes(np.append(new_codes, -1)[codes], categories=pd.Index(new_uniques, dtype="str"))
+    table = np.append(new_codes, -1).astype(np.int8 if len(new_uniques) < 127 else np.int32)
+    return pd.Categorical.from_codes(table[codes], categories=pd.Index(new_uniques, dtype="str"), validate=False)
 
 
 def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.DataFrame) -> tuple[pd.DataFrame | None, Findings]:
@@ -149,15 +231,14 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
         if empty:
             checks.append((blank, col, empty))
         empties.append(blank)
-        out[col] = pd.Categorical.from_codes(codes, dtype=dtype)
+        out[col] = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
         return codes
 
     rcodes = categorical("round_id", round_ids, values.get("round_id", {}), pd.CategoricalDtype(round_ids),
                          "a round_id registered in data/rounds.csv (add the round there first)", "a round_id (the cell is empty)")
-    case_id = _stripped(frame["case_id"].astype(str).where(frame["case_id"].notna()))
-    empties.append(case_id.isna().to_numpy())
-    checks.append((empties[-1], "case_id", "a case_id (the cell is empty)"))
-    out["case_id"] = case_id
+    out["case_id"], no_id = _trimmed_text(frame["case_id"])
+    empties.append(no_id)
+    checks.append((no_id, "case_id", "a case_id (the cell is empty)"))
     if "case_type" in frame.columns:
         categorical("case_type", CASE_TYPES, values.get("case_type", {}), pd.CategoricalDtype(CASE_TYPES),
                     "one of: " + ", ".join(CASE_TYPES) + ", or empty")
@@ -165,15 +246,17 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
                          "one of: " + ", ".join(GRADES) + " (or a spelling listed under [values.grade] in the column mapping)",
                          "a grade (the cell is empty)")
     three = np.array([s == "3-point" for s in registry.set_index("round_id")["scale"].reindex(round_ids)] + [False])
-    checks.append(((gcodes == GRADES.index("adequate")) & three[rcodes], "grade",
+    adequate = gcodes == GRADES.index("adequate")
+    checks.append((adequate & three[rcodes] if adequate.any() else None, "grade",
                    "good, requires improvement or inadequate: 'adequate' is not on the 3-point scale of this round"))
     for col in frame.columns:
         if is_criterion_column(col):
             categorical(col, CRITERION_VALUES, values.get("criteria", {}), pd.CategoricalDtype(CRITERION_VALUES),
                         "one of: " + ", ".join(CRITERION_VALUES) + ", or empty if not recorded")
         elif col == "synthetic":
-            categorical(col, ("false", "true"), {}, pd.CategoricalDtype(["false", "true"]), "True or False", "True or False")
-            out[col] = np.asarray(out[col] == "true")
+            codes = categorical(col, ("false", "true"), {}, pd.CategoricalDtype(["false", "true"]), "True or False",
+                                "True or False")
+            out[col] = codes == 1
         elif is_date_column(col):
             text = _stripped(frame[col])
             empties.append(text.isna().to_numpy())
@@ -182,24 +265,128 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
         elif col not in out:
             out[col] = _other_column(frame[col])
             empties.append(np.asarray(out[col].isna()))
-    blank = np.logical_and.reduce(empties)
-    found.add(problems_from_mask(blank, file=file, column=None, values=pd.Series("(blank row)", index=frame.index),
-                                 expected="a case row; delete blank rows between cases"))
+    # a blank row is empty in every column: none can be when some column has no empty cell (mask None)
+    blank = None if any(e is None for e in empties) else np.logical_and.reduce(empties)
+    if blank is not None:
+        found.add(problems_from_mask(blank, file=file, column=None, values=pd.Series("(blank row)", index=frame.index),
+                                     expected="a case row; delete blank rows between cases"))
     for mask, col, expected in checks:
-        found.add(problems_from_mask(mask & ~blank, file=file, column=heading.get(col, col), values=frame[col], expected=expected))
-    clean = pd.DataFrame(out, index=frame.index)
-    clean["_file"], clean["_row"] = file, spreadsheet_rows(len(clean))
+        if mask is not None:
+            found.add(problems_from_mask(mask if blank is None else mask & ~blank, file=file,
+                                         column=heading.get(col, col), values=frame[col], expected=expected))
+    clean = pd.DataFrame(out, index=frame.index, copy=False)
+    clean["_file"] = pd.Categorical.from_codes(np.zeros(len(clean), np.int8), categories=[file], validate=False)
+    clean["_row"] = spreadsheet_rows(len(clean)).astype(np.int32)
     return clean, found
 
 
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: multiplying by it permutes uint64
+_BYTE_MASKS = np.array([(1 << (8 * r)) - 1 for r in range(9)], dtype=np.uint64)  # the low r bytes
+_HASH_CHUNK = 1 << 18  # rows hashed at a time, to keep temporary arrays small
+
+
+def _text_hash(values: pd.Series, seed: np.ndarray, *, ends_only: bool = False) -> np.ndarray:
+    """A 64-bit hash of every cell's text and its ``seed`` (an integer per row, such as a round code).
+
+    Equal texts with equal seeds get equal hashes (missing and empty texts
+    hash alike). With ``ends_only`` only each text's length and first and
+    last 8 bytes are hashed: cheaper, and enough to tell most identifiers
+    apart.
+
+    For pyarrow text the UTF-8 bytes are read 8 at a time: step ``k`` takes
+    the 8 bytes at ``start + 8 k`` of every text at once, or its last 8
+    bytes once those run past its end (a text shorter than 8 bytes is its
+    own bytes, zero-padded), and mixes them in (multiply, xor-shift). The
+    cost is a few numpy passes per 8 bytes of the longest text instead of a
+    hash table of a million strings. Other columns get exact codes from
+    :func:`pandas.factorize`. Different texts may share a hash, so callers
+    confirm any repeat exactly.
+    """
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return _mix_seed(pd.factorize(values)[0].astype(np.uint64), seed)
+    arrays = [_offsets_and_bytes(c) for c in chunks]
+    parts = [(k, slice(i, min(i + _HASH_CHUNK, len(c)))) for k, c in enumerate(chunks) for i in range(0, len(c), _HASH_CHUNK)]
+    lengths = [np.diff(arrays[k][0][rows.start : rows.stop + 1]) for k, rows in parts]
+    longest = max((int(n.max()) for n in lengths), default=0)
+    short = any(bool((n < 8).any()) for n in lengths)
+    words = []
+    for _, data in arrays:
+        if short:  # a short text's 8-byte word may run past the data: pad it
+            data = np.concatenate([data, np.zeros(8, np.uint8)])
+        # the 8 bytes starting at every byte, as one little-endian integer: a strided view, not a copy
+        words.append(np.ndarray(shape=(max(len(data) - 7, 0),), dtype="<u8", buffer=data, strides=(1,)))
+    offsets_of = [0, *np.cumsum([len(c) for c in chunks])]
+
+    def hash_part(part, length):
+        (k, rows) = part
+        start = arrays[k][0][rows].astype(np.int64, copy=False)  # read only: a view of int64 offsets
+        last = np.maximum(start + length - 8, start)
+        keep = _BYTE_MASKS[np.minimum(length, 8)] if short else None
+        first = offsets_of[k] + rows.start
+        h = _mix_seed(length.astype(np.uint64), seed[first : first + len(start)])
+        pos, shifted = np.empty_like(start), np.empty_like(h)
+        for step in (0, longest) if ends_only else range(0, longest, 8):
+            np.add(start, step, out=pos)
+            np.minimum(pos, last, out=pos)
+            word = words[k][pos]
+            if keep is not None:
+                word &= keep
+            h ^= word
+            h *= _MIX
+            h ^= np.right_shift(h, np.uint64(31), out=shifted)
+        return h
+
+    # numpy releases the GIL in these loops, so parts hash in parallel on two threads
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return np.concatenate([np.zeros(0, np.uint64), *pool.map(hash_part, parts, lengths)])
+
+
+def _mix_seed(h: np.ndarray, seed: np.ndarray) -> np.ndarray:
+    """``h`` (uint64, changed in place) xor an odd multiple of each ``seed + 1``."""
+    mixed = seed.astype(np.uint64)
+    mixed += np.uint64(1)
+    mixed *= _MIX
+    h ^= mixed
+    return h
+
+
+def _repeated(make_key) -> np.ndarray:
+    """Positions of the keys (``make_key()``, an integer array) that occur more than once.
+
+    The keys are sorted in place (no copy); only when some key repeats are
+    they made again to find where those keys are.
+    """
+    key = make_key()
+    key.sort()
+    repeated = key[1:][key[1:] == key[:-1]]
+    if not repeated.size:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(pd.Series(make_key()).isin(repeated).to_numpy())
+
+
 def duplicate_case_problems(frame: pd.DataFrame) -> tuple[list[Problem], int]:
-    """Problems for every row whose ``case_id`` repeats within its round (across files too)."""
-    if frame["case_id"].is_unique:  # the common case: one hash pass, no per-round key needed
+    """Problems for every row whose ``case_id`` repeats within its round (across files too).
+
+    Rows are keyed by hashes of (round, case_id) and the keys sorted; equal
+    pairs always get equal keys, and only rows whose keys repeat are
+    compared exactly, so a hash collision can never report (or hide) a
+    duplicate.
+    """
+    rounds = frame["round_id"]
+    round_codes = rounds.cat.codes.to_numpy() if isinstance(rounds.dtype, pd.CategoricalDtype) else pd.factorize(rounds)[0]
+    case_id = frame["case_id"]
+    # a cheap key first (a hash of the length and the first and last 8 bytes): only rows whose cheap key
+    # repeats get the full hash, and only rows whose full hash repeats are compared
+    candidates = _repeated(lambda: _text_hash(case_id, round_codes, ends_only=True))
+    if candidates.size:
+        some_ids, some_rounds = case_id.iloc[candidates], round_codes[candidates]
+        candidates = candidates[_repeated(lambda: _text_hash(some_ids, some_rounds))]
+    if not candidates.size:
         return [], 0
-    case_codes, _ = pd.factorize(frame["case_id"])
-    round_codes = frame["round_id"].cat.codes.to_numpy().astype(np.int64)
-    key = round_codes * (int(case_codes.max(initial=0)) + 2) + case_codes
-    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    exact = frame[["round_id", "case_id"]].iloc[candidates].duplicated(keep=False).to_numpy()
+    dup = np.zeros(len(frame), dtype=bool)
+    dup[candidates[exact]] = True
     if not dup.any():
         return [], 0
     sub = frame.loc[dup, ["round_id", "case_id", "_file", "_row"]]

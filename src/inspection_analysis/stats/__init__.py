@@ -24,7 +24,7 @@ _EXPORTS = {
     "change_test": "tests",
     "rate_test": "tests",
     "homogeneity_test": "tests",
-    "equivalence_test": "tests",
+    "equivalence_test": "equivalence",
     "critical_count": "tests",
     "power_change": "power",
     "sample_size": "power",

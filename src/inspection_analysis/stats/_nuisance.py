@@ -29,6 +29,9 @@ def logsumexp_rows(z: np.ndarray) -> np.ndarray:
         return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
 
 
+_FLOOR = -700.0  # log of the smallest relative weight kept (exp(-708) is where doubles become subnormal)
+
+
 class _NuisanceProfile:
     """``log P(pi) = log sum_s q_s Binom(s; N, pi)`` for a fixed vector ``log q``."""
 
@@ -36,28 +39,43 @@ class _NuisanceProfile:
         keep = np.flatnonzero(log_q > -np.inf)
         total = log_q.size - 1
         self.s = keep.astype(float)
+        self.s2 = self.s**2
         self.rest = total - self.s
+        self.counts = np.stack([self.s, self.rest])  # successes and failures, as rows
         self.base = log_q[keep] + log_comb(total)[keep]
         self.ends = (float(log_q[0]), float(log_q[-1]))  # log P at pi = 0 and pi = 1
-        q = np.exp(log_q)
+        q0, q1, q_before_last, q_last = np.exp(log_q[[0, 1, -2, -1]])
         # P'(0) = N (q_1 - q_0) and P'(1) = N (q_N - q_{N-1}): the slopes' signs at the ends
-        self.end_slopes = (float(q[1] - q[0]), float(q[-1] - q[-2]))
+        self.end_slopes = (float(q1 - q0), float(q_last - q_before_last))
         self.total = total
 
+    def _scaled_weights(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weights ``q_s Binom(s; N, pi)`` divided by each row's largest, and the log of that largest.
+
+        ``pi`` is 1-D, each strictly inside (0, 1), so every log term is
+        finite; the arrays are built in place, one row per ``pi``.
+        """
+        z = np.stack([np.log(pi), np.log1p(-pi)], axis=1) @ self.counts  # s log(pi) + (N - s) log(1 - pi)
+        z += self.base
+        top = z.max(axis=1)
+        z -= top[:, None]
+        # weights below exp(-700) ~ 1e-304 cannot change a sum that holds 1; flooring them there keeps exp off
+        # its slow underflow path (several times slower) without changing any result
+        np.maximum(z, _FLOOR, out=z)
+        return np.exp(z, out=z), top
+
     def __call__(self, pi) -> np.ndarray:
-        """``log P`` at every ``pi`` (array), each strictly inside (0, 1)."""
-        pi = np.asarray(pi, dtype=float)[..., None]
-        return logsumexp_rows(self.base + self.s * np.log(pi) + self.rest * np.log1p(-pi))
+        """``log P`` at every ``pi`` (1-D array), each strictly inside (0, 1)."""
+        w, top = self._scaled_weights(np.asarray(pi, dtype=float))
+        return top + np.log(w.sum(axis=1))
 
     def moments(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``log P``, and the mean and variance of ``s`` under weights ``q_s Binom(s; N, pi)``."""
-        z = self.base + self.s * np.log(pi[:, None]) + self.rest * np.log1p(-pi[:, None])
-        top = z.max(axis=1, keepdims=True)
-        w = np.exp(z - top)
+        w, top = self._scaled_weights(pi)
         total = w.sum(axis=1)
         mean = (w @ self.s) / total
-        var = np.maximum((w @ self.s**2) / total - mean**2, 0.0)
-        return top[:, 0] + np.log(total), mean, var
+        var = np.maximum((w @ self.s2) / total - mean**2, 0.0)
+        return top + np.log(total), mean, var
 
 
 def max_over_nuisance(log_q, *, grid_size: int | None = None) -> tuple[float, float]:
@@ -107,23 +125,29 @@ def max_over_nuisance(log_q, *, grid_size: int | None = None) -> tuple[float, fl
     0.2500 at pi = 0.5000
     """
     log_q = np.asarray(log_q, dtype=float)
-    if log_q.ndim != 1 or log_q.size < 2 or np.any(np.isnan(log_q)) or np.any(log_q > 1e-12):
+    if log_q.ndim != 1 or log_q.size < 2 or not (log_q <= 1e-12).all():  # also false for NaN
         raise ValueError("log_q must hold at least two log-probabilities (each <= 0 or -inf)")
-    if np.all(log_q == -np.inf):
+    if log_q.max() == -np.inf:
         return 0.0, 0.5
     profile = _NuisanceProfile(log_q)
     m = grid_size or max(64, int(10 * np.sqrt(log_q.size - 1)))
-    pi = np.sin(np.linspace(0.0, np.pi / 2, m + 1)) ** 2
+    theta = np.linspace(0.0, np.pi / 2, m + 1)
+    pi = np.sin(theta) ** 2
     values = np.empty(m + 1)
     values[0], values[-1] = profile.ends
     values[1:-1] = profile(pi[1:-1])
     best = int(np.argmax(values))
-    left = np.r_[-np.inf, values[:-1]]
-    right = np.r_[values[1:], -np.inf]
-    peaks = np.flatnonzero((values >= left) & (values >= right) & (values >= values[best] + np.log(0.95)))
+    rising = np.concatenate([[True], values[1:] >= values[:-1]])  # not below the left neighbour
+    falling = np.concatenate([values[:-1] >= values[1:], [True]])  # not below the right neighbour
+    peaks = np.flatnonzero(rising & falling & (values >= values[best] + np.log(0.95)))
     lo = np.maximum(pi[np.maximum(peaks - 1, 0)], _EDGE)
     hi = np.minimum(pi[np.minimum(peaks + 1, m)], 1 - _EDGE)
-    start = np.clip(pi[peaks], lo, hi)
+    # start each search at the vertex of the parabola through the peak and its neighbours (in theta)
+    left, mid, right = values[np.maximum(peaks - 1, 0)], values[peaks], values[np.minimum(peaks + 1, m)]
+    curvature = left - 2 * mid + right
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = np.where(curvature < 0, 0.5 * (left - right) / curvature, 0.0)
+    start = np.clip(np.sin(theta[peaks] + np.nan_to_num(np.clip(shift, -1, 1)) * theta[1]) ** 2, lo, hi)
     where, refined = _refine(profile, lo, hi, start)
     k = int(np.argmax(refined)) if refined.size else 0
     if refined.size and refined[k] > values[best]:
@@ -146,24 +170,28 @@ def _refine(profile: _NuisanceProfile, lo: np.ndarray, hi: np.ndarray, start: np
     interior maximum; the others (a maximum at a grid point, such as 0 or 1)
     are dropped. Returns the locations and ``log P`` there.
     """
-    ends = np.concatenate([lo, hi])
-    h_ends = profile.moments(ends)[1] - profile.total * ends
-    h_lo = np.where(lo <= _EDGE, profile.end_slopes[0], h_ends[: lo.size])
-    h_hi = np.where(hi >= 1 - _EDGE, profile.end_slopes[1], h_ends[lo.size :])
+    k = lo.size
+    log_p, mean, var = profile.moments(np.concatenate([lo, hi, start]))  # the brackets' ends and the starts at once
+    slopes = mean[: 2 * k] - profile.total * np.concatenate([lo, hi])
+    h_lo = np.where(lo <= _EDGE, profile.end_slopes[0], slopes[:k])
+    h_hi = np.where(hi >= 1 - _EDGE, profile.end_slopes[1], slopes[k:])
     keep = (h_lo > 0) & (h_hi < 0)  # a sign change: an interior maximum inside
     lo, hi, x = lo[keep], hi[keep], start[keep]
+    log_p, mean, var = log_p[2 * k :][keep], mean[2 * k :][keep], var[2 * k :][keep]
     for _ in range(iterations if keep.any() else 0):
-        log_p, mean, var = profile.moments(x)
         h = mean - profile.total * x
-        lo, hi = np.where(h > 0, x, lo), np.where(h > 0, hi, x)
-        slope = var / (x * (1 - x)) - profile.total
+        rising = h > 0
+        lo, hi = np.where(rising, x, lo), np.where(rising, hi, x)
+        spread = x * (1 - x)
+        slope = var / spread - profile.total
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = x - h / slope
         step_ok = (slope < 0) & (newton >= lo) & (newton <= hi)
         x_new = np.where(step_ok, newton, (lo + hi) / 2)
         # within 1e-7 kernel widths of the maximum, P is exact to ~1e-14 relative
-        tol = 1e-7 * np.sqrt(x * (1 - x) / profile.total)
+        tol = 1e-7 * np.sqrt(spread / profile.total)
         if np.all((np.abs(x_new - x) <= tol) | (hi - lo <= tol)):
             return x, log_p
         x = x_new
+        log_p, mean, var = profile.moments(x)
     return x, profile(x)
