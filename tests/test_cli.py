@@ -60,6 +60,18 @@ def test_validate_good_and_bad(tmp_path):
     assert "Traceback" not in res.stderr
 
 
+def test_validate_a_new_quarter_before_it_is_registered(tmp_path):
+    new = tmp_path / "new.csv"
+    new.write_text("round_id,case_id,grade\n" + "".join(f"mps-2030-q1,N{i},good\n" for i in range(5)))
+    res = _run("validate", str(new))
+    # one line for the five rows (spreadsheet rows 2-6) that carry the same unregistered round
+    assert res.returncode == 1 and "rows 2-6, column 'round_id'" in res.stdout and "--round ID" in res.stdout
+    res = _run("validate", str(new), "--round", "mps-2030-q1")
+    assert res.returncode == 0 and "OK (5 case files)" in res.stdout and "not registered yet" in res.stdout
+    res = _run("validate", str(new), "--round", "mps-2030-q2")  # a different round does not excuse it
+    assert res.returncode == 1
+
+
 def test_compare_sentence():
     res = _run("compare", "--baseline", "mps-2016", "--follow-up", "mps-2018")
     assert res.returncode == 0, res.stderr

@@ -191,11 +191,24 @@ def test_every_problem_is_listed_one_per_line(tmp_path):
 
 
 def test_many_problems_are_capped_per_rule(tmp_path):
-    path = write(tmp_path, "q3.csv", HEADER + "".join(f"mps-2017-q3,A{i},bad\n" for i in range(60)))
+    path = write(tmp_path, "q3.csv", HEADER + "".join(f"mps-2017-q3,A{i},bad{i}\n" for i in range(60)))
     with pytest.raises(AuditDataError) as exc:
         load_cases(path)
-    assert len(exc.value.problems) == 50 and exc.value.omitted == 10  # 60 bad rows, 50 listed
+    assert len(exc.value.problems) == 50 and exc.value.omitted == 10  # 60 different bad values, 50 listed
     assert str(exc.value).splitlines()[-1].strip().startswith("... and 10 more not listed")
+
+
+def test_the_same_problem_on_consecutive_rows_is_one_line(tmp_path):
+    # 60 rows (spreadsheet rows 2-61) all graded 'bad', then a good row, then 'bad' again on row 63.
+    rows = [f"mps-2017-q3,A{i},bad\n" for i in range(60)] + ["mps-2017-q3,B1,good\n", "mps-2017-q3,B2,bad\n"]
+    path = write(tmp_path, "q3.csv", HEADER + "".join(rows))
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(path)
+    assert [(p.row, p.last_row) for p in exc.value.problems] == [(2, 61), (63, None)]
+    lines = str(exc.value).splitlines()
+    assert lines[0] == "2 problems found:"
+    assert lines[1].strip().startswith("q3.csv, rows 2-61, column 'grade': got 'bad'; expected")
+    assert lines[2].strip().startswith("q3.csv, row 63, column 'grade': got 'bad'; expected")
 
 
 def test_xlsx_with_mapping(tmp_path):

@@ -143,7 +143,9 @@ def test_rounds_problems(tmp_path, change, column, needle):
 def test_duplicate_round_id(tmp_path):
     with pytest.raises(AuditDataError) as exc:
         load_rounds(write_rounds(tmp_path, ROUND, ROUND))
-    assert [(p.row, p.column) for p in exc.value.problems] == [(2, "round_id"), (3, "round_id")]
+    # the same duplicated id on consecutive rows 2 and 3 is one problem naming both rows
+    assert [(p.row, p.last_row, p.column) for p in exc.value.problems] == [(2, 3, "round_id")]
+    assert "rows 2-3" in str(exc.value)
 
 
 def test_mapping_problems(tmp_path):
@@ -165,5 +167,5 @@ def test_mapping_invalid_toml(tmp_path):
 def test_two_primary_figures_for_one_round(tmp_path):
     with pytest.raises(AuditDataError) as exc:
         load_published(write_published(tmp_path, GOOD_ROW, GOOD_ROW | {"figure_id": "f2"}))
-    assert [(p.row, p.column) for p in exc.value.problems] == [(2, "case_type"), (3, "case_type")]
+    assert [(p.row, p.last_row, p.column) for p in exc.value.problems] == [(2, 3, "case_type")]
     assert "mark conflicting reports 'variant'" in exc.value.problems[0].expected

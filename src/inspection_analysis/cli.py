@@ -83,6 +83,13 @@ def _cmd_validate(args) -> int:
     mapping = load_mapping(args.mapping) if args.mapping else None
     root = _data_root(args)
     rounds = load_rounds(root / "rounds.csv" if root else None)
+    if args.round and not (rounds["round_id"] == args.round).any():
+        import pandas as pd
+
+        new = rounds.iloc[:0].reindex([0]).assign(round_id=args.round, scale=args.scale, role="audit")
+        rounds = pd.concat([rounds, new], ignore_index=True)
+        print(f"round {args.round} is not registered yet: checked as a new {args.scale} round, "
+              "as add-quarter will register it")
     failed = 0
     for file in args.files:
         try:
@@ -243,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check case-level files; print every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--mapping", metavar="MAP.toml", help="column mapping for the files' headings and spellings")
+    p.add_argument("--round", metavar="ID", help="a new round the files belong to, not registered yet (as for add-quarter)")
+    p.add_argument("--scale", choices=("3-point", "4-point"), default="3-point",
+                   help="grading scale of the new --round (default 3-point)")
     data_options(p, failing=False)
     p.set_defaults(handler=_cmd_validate)
 

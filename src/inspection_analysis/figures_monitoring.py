@@ -278,8 +278,9 @@ def synthetic_dot_plot(rates: pd.DataFrame, group: str, *, title: str, subtitle:
         r = sub["rate"].astype(float).to_numpy()
         ax.errorbar(r, y, xerr=[r - sub["ci_low"].astype(float), sub["ci_high"].astype(float) - r], fmt=marker,
                     color=colour, markeredgecolor="black", ecolor=colour, linestyle="none", capsize=2)
-        top = np.argmax(y)
-        ax.annotate(label, (r[top], y[top]), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_yticks(list(ypos.values()), list(ypos.keys()))
+        top = np.argmax(y)  # label each round once, beside the end of its top interval
+        ax.annotate(label, (float(sub["ci_high"].astype(float).iloc[top]), y[top]), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(list(ypos.values()), wrap_labels(ypos.keys(), 16))
     _percent_axis(ax, "x", "Case files failing (synthetic)")
     return fig, ax

@@ -37,6 +37,9 @@ class Problem:
         The offending value as read, or ``None``.
     expected : str
         What was expected instead.
+    last_row : int or None
+        For the same problem repeated on consecutive rows (the same value in
+        the same column), the last of those rows; ``None`` for a single row.
     """
 
     file: str
@@ -44,10 +47,13 @@ class Problem:
     column: str | None
     value: str | None
     expected: str
+    last_row: int | None = None
 
     def __str__(self) -> str:
         where = [self.file]
-        if self.row is not None:
+        if self.row is not None and self.last_row is not None and self.last_row > self.row:
+            where.append(f"rows {self.row}-{self.last_row}")
+        elif self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
@@ -97,6 +103,10 @@ class AuditDataWarning(UserWarning):
 def problems_from_mask(mask, *, file: str, column: str | None, values, expected, rows=None) -> tuple[list[Problem], int]:
     """Turn a boolean mask of bad rows into problems; only flagged rows are ever formatted.
 
+    The same bad value on consecutive spreadsheet rows is one problem naming
+    the run of rows (``rows 2-304``), so that a file whose every row carries
+    the same unregistered round id gets one line, not hundreds.
+
     Parameters
     ----------
     mask : array-like of bool
@@ -116,9 +126,9 @@ def problems_from_mask(mask, *, file: str, column: str | None, values, expected,
     Returns
     -------
     problems : list of Problem
-        At most ``MAX_PROBLEMS_PER_RULE`` problems, in row order.
+        At most ``MAX_PROBLEMS_PER_RULE`` problems (runs of rows), in row order.
     omitted : int
-        How many further rows broke the rule.
+        How many further problems (runs of rows) broke the rule.
 
     Examples
     --------
@@ -126,15 +136,25 @@ def problems_from_mask(mask, *, file: str, column: str | None, values, expected,
     ...                                  values=["good", "gud"], expected="a grade")
     >>> str(probs[0]), more
     ("a.csv, row 3, column 'grade': got 'gud'; expected a grade", 0)
+    >>> probs, _ = problems_from_mask([True, True, True], file="a.csv", column="round_id",
+    ...                               values=["x-1", "x-1", "x-1"], expected="a registered round")
+    >>> str(probs[0])
+    "a.csv, rows 2-4, column 'round_id': got 'x-1'; expected a registered round"
     """
     idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-    shown = idx[:MAX_PROBLEMS_PER_RULE]
-    picked = _take(values, shown)
-    exp = [expected] * len(shown) if isinstance(expected, str) else _take(expected, shown)
-    row_numbers = shown + 2 if rows is None else _take(rows, shown)
-    problems = [Problem(file, int(r), column, "" if pd.isna(v) else str(v), str(e))
-                for r, v, e in zip(row_numbers, picked, exp)]
-    return problems, len(idx) - len(shown)
+    text = np.array(["" if pd.isna(v) else str(v) for v in _take(values, idx)], dtype=object)
+    exp = np.full(len(idx), expected, dtype=object) if isinstance(expected, str) else np.array(
+        [str(e) for e in _take(expected, idx)], dtype=object)
+    row_numbers = (idx + 2) if rows is None else np.asarray(_take(rows, idx), dtype=np.int64)
+    # a run continues while the row follows the previous one with the same value and expectation
+    continues = (np.diff(row_numbers) == 1) & (text[1:] == text[:-1]) & (exp[1:] == exp[:-1])
+    starts = np.flatnonzero(np.r_[True, ~continues]) if len(idx) else idx
+    ends = np.r_[starts[1:], len(idx)] - 1
+    shown = slice(0, MAX_PROBLEMS_PER_RULE)
+    problems = [Problem(file, int(row_numbers[a]), column, text[a], exp[a],
+                        int(row_numbers[b]) if b > a else None)
+                for a, b in zip(starts[shown], ends[shown])]
+    return problems, max(len(starts) - MAX_PROBLEMS_PER_RULE, 0)
 
 
 def _take(values, positions):

@@ -135,6 +135,7 @@ def _more_figures(results, inputs, F, save, labels, force_name, confidence_level
 def _synthetic_figures(inputs, F, save, labels, confidence_level):
     from .counts import to_counts
     from .criteria import compare_criteria
+    from .schema import CRITERION_LABELS
     from .stats import rate_ci
 
     synth = inputs.synthetic
@@ -143,7 +144,7 @@ def _synthetic_figures(inputs, F, save, labels, confidence_level):
     first, last = present[0], present[-1]
     crit = compare_criteria(synth, first, last, confidence_level=confidence_level)
     crit = crit[crit["case_type"] == "all"]
-    long = pd.concat([pd.DataFrame({"criterion": crit["criterion"].str.replace("_", " "), "label": labels[r],
+    long = pd.concat([pd.DataFrame({"criterion": crit["criterion"].map(lambda c: CRITERION_LABELS.get(c, c)), "label": labels[r],
                                     "n": crit[f"n_{k}"], "failures": crit[f"failures_{k}"]})
                       for r, k in ((first, "baseline"), (last, "follow_up"))], ignore_index=True)
     by_type = to_counts(synth[synth["round_id"].astype(str).isin([first, last])], by=("round_id", "case_type"))

@@ -22,6 +22,7 @@ __all__ = [
     "CASE_OPTIONAL_COLUMNS",
     "CASE_TYPES",
     "CRITERIA",
+    "CRITERION_LABELS",
     "CRITERION_VALUES",
     "CRITERION_APPLIES_TO",
     "CRITERION_PREFIX",
@@ -71,6 +72,14 @@ CRITERIA: tuple[str, ...] = (
     "crit_crime_recorded_hocr",          # crimes not recorded under the Home Office Counting Rules
     "crit_missing_child_traced_promptly",  # delays in tracing missing children
 )
+#: Short readable labels for tables and figures, keyed by the criterion name without ``crit_``.
+CRITERION_LABELS: dict[str, str] = {
+    "victim_visited_promptly": "Victim visited promptly",
+    "officers_communicated": "Officers communicated",
+    "suspect_traced": "Suspect traced (CSE)",
+    "crime_recorded_hocr": "Crime recorded (HOCR)",
+    "missing_child_traced_promptly": "Missing child traced promptly",
+}
 CRITERION_VALUES: tuple[str, ...] = ("pass", "fail", "not applicable")
 _CRIME_TYPES = ("child sexual exploitation", "online abuse", "domestic abuse", "other")
 #: The case types each criterion applies to (elsewhere it is "not applicable").

@@ -235,7 +235,9 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
         return codes
 
     rcodes = categorical("round_id", round_ids, values.get("round_id", {}), pd.CategoricalDtype(round_ids),
-                         "a round_id registered in data/rounds.csv (add the round there first)", "a round_id (the cell is empty)")
+                         "a round_id registered in data/rounds.csv (for a new quarter: check it with "
+                         "`inspection-analysis validate FILE --round ID`, then add it with `add-quarter`)",
+                         "a round_id (the cell is empty)")
     out["case_id"], no_id = _trimmed_text(frame["case_id"])
     empties.append(no_id)
     checks.append((no_id, "case_id", "a case_id (the cell is empty)"))
