@@ -37,7 +37,7 @@ e2e: setup ## End-to-end test: JupyterLab in headless Chromium (installs Chromiu
 	$(BIN)/pytest -m e2e tests/e2e
 
 lab: setup ## Open JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 synth: setup ## Regenerate the synthetic case-level samples in data/synthetic/
 	$(BIN)/inspection-analysis synth

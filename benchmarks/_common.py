@@ -129,7 +129,7 @@ class ChildRun:
         return json.loads(self.stdout.strip().splitlines()[-1])
 
 
-def run_child(argv: list[str], timeout: float = 600.0, env: dict[str, str] | None = None) -> ChildRun:
+def run_child(argv: list[str], timeout: float = 600.0) -> ChildRun:
     """Run ``argv``; return wall time and the child's own peak RSS (``os.wait4``).
 
     ``os.wait4`` gives the resource usage of exactly this child (and the
@@ -137,13 +137,12 @@ def run_child(argv: list[str], timeout: float = 600.0, env: dict[str, str] | Non
     ``ru_maxrss`` is the largest over every child this process ever reaped.
     Linux keeps ``ru_maxrss`` across ``execve``, so the figure is at least the
     parent's resident set at the time of the spawn: keep the parent small, or
-    have the child report its own ``peak_rss()``. ``env`` adds environment
-    variables for the child.
+    have the child report its own ``peak_rss()``.
     """
     out_path, err_path = _scratch("stdout"), _scratch("stderr")
     with open(out_path, "w+") as out, open(err_path, "w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -172,9 +171,9 @@ def _scratch(kind: str) -> str:
     return path
 
 
-def run_self_child(script: str, *args: str, timeout: float = 600.0, env: dict[str, str] | None = None) -> ChildRun:
+def run_self_child(script: str, *args: str, timeout: float = 600.0) -> ChildRun:
     """Re-run a benchmark script as ``python SCRIPT --child ARGS...``; fail loudly on error."""
-    run = run_child([sys.executable, script, "--child", *args], timeout=timeout, env=env)
+    run = run_child([sys.executable, script, "--child", *args], timeout=timeout)
     if run.returncode != 0:
         raise RuntimeError(f"child {script} {' '.join(args)} failed ({run.returncode}):\n{run.stderr[-3000:]}")
     return run

@@ -32,22 +32,17 @@ BY = ("round_id", "force", "case_type")
 GB = 1e9
 
 
-def child(kind: str, path: str) -> None:
-    """Child process: count (project or bare DuckDB), or load one file with pandas.
-
-    The rounds registry comes from the temporary project folder named by
-    ``INSPECTION_ANALYSIS_HOME`` (``to_counts`` on a path reads the registry
-    from the project folder).
-    """
+def child(kind: str, path: str, registry: str) -> None:
+    """Child process: count (project or bare DuckDB), or load one file with pandas, against the registry file."""
     import duckdb
 
     from inspection_analysis.counts import to_counts
     from inspection_analysis.io import load_cases, load_rounds
 
-    rounds = load_rounds()
+    rounds = load_rounds(registry)
     before = bench.rss_now()
     if kind == "duckdb":
-        counts = to_counts(path, by=BY)
+        counts = to_counts(path, by=BY, rounds=rounds)
         bench.child_report(rss_before=before, groups=len(counts), cases=int(counts["n"].sum()))
     elif kind == "bare":
         sql = f"select {', '.join(BY)}, grade, count(*) as n from read_parquet('{path}/*.parquet') group by all"
@@ -74,17 +69,16 @@ def main() -> None:
     bench.print_header("scale: to_counts on a 20,000,000-row synthetic Parquet dataset (DuckDB path)")
     with tempfile.TemporaryDirectory(prefix="ia-bench-scale-") as tmp:
         tmp = Path(tmp)
-        (tmp / "home" / "data").mkdir(parents=True)
-        bench.national_rounds().to_csv(tmp / "home" / "data" / "rounds.csv", index=False)
-        env = {"INSPECTION_ANALYSIS_HOME": str(tmp / "home")}
+        registry = str(tmp / "rounds_synthetic.csv")
+        bench.national_rounds().to_csv(registry, index=False)
         start = time.perf_counter()
         rows = write_dataset(tmp / "national_cases_synthetic")
         size = sum(p.stat().st_size for p in (tmp / "national_cases_synthetic").iterdir())
         print(f"  wrote {rows:,} rows in {N_FILES} files ({bench.mib(size)}) in {time.perf_counter() - start:.1f} s")
 
         dataset = str(tmp / "national_cases_synthetic")
-        runs = {kind: bench.run_self_child(__file__, kind, dataset, timeout=900, env=env) for kind in ("duckdb", "bare")}
-        sample = bench.run_self_child(__file__, "pandas", f"{dataset}/part-00.parquet", env=env)
+        runs = {kind: bench.run_self_child(__file__, kind, dataset, registry, timeout=900) for kind in ("duckdb", "bare")}
+        sample = bench.run_self_child(__file__, "pandas", f"{dataset}/part-00.parquet", registry)
 
     project, bare = runs["duckdb"], runs["bare"]
     counted, bare_data = project.json(), bare.json()

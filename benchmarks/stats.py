@@ -10,9 +10,8 @@ compare_rounds_seconds  ``compare_rounds(counts, first, last, by=["force", "case
 Informational: ``clopper_pearson`` (statsmodels ``"beta"``) and ``jeffreys``
 ratios, the largest difference from statsmodels' limits for each method, and
 the comparison's time as a multiple of the time ``to_counts`` takes to count
-the 1,000,000-row file. ``compare_rounds`` is timed once, after a warm-up on
-one force's groups (which pays for the lazy imports): while the goal is
-missed, one run can take minutes.
+the 1,000,000-row file. ``compare_rounds`` is timed as the median of 5 runs
+after one warm-up run (which pays for the lazy imports).
 
 All data are synthetic, seeded, and built in memory or in a temporary folder.
 """
@@ -82,14 +81,10 @@ def bench_compare_rounds() -> None:
     by = ("round_id", *BY)
     counts_times = bench.time_alternating({"to_counts (1M rows)": lambda: to_counts(frame, by=by)}, repeat=3)
     counts = to_counts(frame, by=by)
-    # warm up (lazy imports of scipy.stats etc.) on one force only, then time one full run:
-    # a full run can take minutes while the goal is missed.
-    compare_rounds(counts[counts["force"] == "f01"], first, last, by=BY, rounds=rounds)
     results = []
     compare_times = bench.time_alternating(
         {"compare_rounds": lambda: results.append(compare_rounds(counts, first, last, by=BY, rounds=rounds))},
-        repeat=1,
-        warmup=0,
+        repeat=5,
     )
     medians = bench.print_timings({**counts_times, **compare_times})
     result = results[0]

@@ -194,6 +194,25 @@ def test_by_groups_holm_adjusted():
     assert "cmh_odds_ratio" not in out.columns
 
 
+def test_by_group_in_one_round_only_and_duplicate_rows():
+    # "custody" is only in the follow-up: not assessable, no p-value, left out of the Holm adjustment;
+    # "missing" 60/100 -> 30/100 as in test_by_groups_holm_adjusted (z = -4.26), alone in the family, so unadjusted.
+    counts = pd.DataFrame({"round_id": ["b", "f", "f"], "case_type": ["missing", "missing", "custody"],
+                           "n": [100, 100, 40], "failures": [60, 30, 10]})
+    reg = pd.DataFrame({"round_id": ["b", "f"], "label": ["baseline", "follow-up"]})
+    out = compare_rounds(counts, "b", "f", by="case_type", rounds=reg).set_index("case_type")
+    assert list(out.index) == ["custody", "missing"]  # sorted
+    custody = out.loc["custody"]
+    assert custody["verdict"] == "not assessable" and math.isnan(custody["pvalue"])
+    assert math.isnan(custody["n_baseline"]) and custody["n_follow_up"] == 40
+    assert custody["rate_follow_up"] == 0.25 and not custody["equivalent_within_margin"]
+    assert out.loc["missing", "pvalue_adjusted"] == out.loc["missing", "pvalue"]
+    assert out.loc["missing", "verdict"] == "significant improvement"
+    twice = pd.concat([counts, counts.iloc[[0]]])
+    with pytest.raises(ValueError, match="more than one row per round"):
+        compare_rounds(twice, "b", "f", by="case_type", rounds=reg)
+
+
 def _two_types(baseline, follow_up):
     rows = []
     for rid, data in (("b", baseline), ("f", follow_up)):

@@ -12,7 +12,8 @@ from inspection_analysis.grades import INADEQUATE_ONLY
 from inspection_analysis.io import AuditDataError, load_cases, load_published
 from inspection_analysis.synthetic import make_synthetic_cases
 
-CONTRACT = ["round_id", "n", "failures", "n_good", "n_adequate", "n_requires_improvement", "n_inadequate", "failing", "data_kind"]
+CONTRACT = ["round_id", "n", "failures", "n_good", "n_adequate", "n_requires_improvement", "n_inadequate", "failing", "data_kind",
+            "failures_source"]
 
 
 @pytest.fixture
@@ -36,6 +37,7 @@ def test_case_level_counts(cases):
     assert c[["n", "failures", "n_good", "n_adequate", "n_requires_improvement", "n_inadequate"]].values.tolist() == [
         [2, 1, 1, 0, 0, 1], [4, 3, 1, 0, 2, 1]]
     assert set(c["failing"]) == {"requires improvement|inadequate"} and set(c["data_kind"]) == {"case-level"}
+    assert set(c["failures_source"]) == {"counted"}
 
 
 def test_inadequate_only(cases):
@@ -90,11 +92,11 @@ def test_type_error():
 def test_published_rules():
     pub = load_published()
     c = to_counts(pub).set_index("round_id")
-    src = c.attrs["failures_source"]
-    assert c.loc["mps-2016", "failures"] == 278 and src[("mps-2016",)] == "published n_failing"
+    src = c["failures_source"]
+    assert c.loc["mps-2016", "failures"] == 278 and src["mps-2016"] == "published n_failing"
     # 2017 Q3: 64 + 61 = 125, arithmetic on published counts, recorded as derived
-    assert c.loc["mps-2017-q3", "failures"] == 125 and src[("mps-2017-q3",)].startswith("derived")
-    assert pd.isna(c.loc["mps-2017-q2", "failures"]) and src[("mps-2017-q2",)] == "not computable"
+    assert c.loc["mps-2017-q3", "failures"] == 125 and src["mps-2017-q3"] == "derived: sum of published grade counts"
+    assert pd.isna(c.loc["mps-2017-q2", "failures"]) and src["mps-2017-q2"] == "not computable"
     assert set(c["data_kind"]) == {"published"}
     inad = to_counts(pub, failing="inadequate").set_index("round_id")
     assert pd.isna(inad.loc["mps-2016", "failures"])  # only the RI-or-inadequate total was published
@@ -123,7 +125,6 @@ def test_duckdb_and_pandas_paths_agree(tmp_path):
             from_pandas = to_counts(cases, by=by, failing=failing)
             from_duckdb = to_counts(tmp_path / "cases.parquet", by=by, failing=failing)
             pd.testing.assert_frame_equal(from_duckdb, from_pandas)
-            assert from_duckdb.attrs == from_pandas.attrs
 
 
 def test_duckdb_folder_of_files(tmp_path, cases):
@@ -144,6 +145,21 @@ def test_duckdb_checks_rows(tmp_path, cases):
     found = [(p.file, p.row, p.column, p.value) for p in exc.value.problems]
     # parquet row 4 (0-based) is spreadsheet-style row 6; duplicate 'a' in mps-2017-q4
     assert found == [("bad.parquet", 6, "grade", "excelent"), ("bad.parquet", None, "case_id", "a")]
+
+
+def test_duckdb_duplicates_across_files_and_only_within_a_round(tmp_path):
+    # "a" is in mps-2017-q3 and in mps-2017-q4 (allowed: different rounds); "b" appears three times in
+    # mps-2017-q4, twice in one file and once in another; "c" twice in mps-2017-q3. Expected, in (round, case) order:
+    # (mps-2017-q3, c, 2 times), (mps-2017-q4, b, 3 times).
+    pd.DataFrame({"round_id": ["mps-2017-q3", "mps-2017-q4", "mps-2017-q4", "mps-2017-q4"],
+                  "case_id": ["a", "a", "b", "b"], "grade": "good"}).to_parquet(tmp_path / "one.parquet")
+    pd.DataFrame({"round_id": ["mps-2017-q4", "mps-2017-q3", "mps-2017-q3"],
+                  "case_id": ["b", "c", "c"], "grade": "inadequate"}).to_parquet(tmp_path / "two.parquet")
+    with pytest.raises(AuditDataError) as exc:
+        to_counts(tmp_path)
+    found = [(p.column, p.value, p.expected) for p in exc.value.problems]
+    assert found == [("case_id", "c", "a case_id unique within round mps-2017-q3 (it appears 2 times)"),
+                     ("case_id", "b", "a case_id unique within round mps-2017-q4 (it appears 3 times)")]
 
 
 def test_loaded_cases_count_like_frames(tmp_path, cases):

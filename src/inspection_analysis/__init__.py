@@ -19,8 +19,9 @@ Examples
 
 from __future__ import annotations
 
-from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+
+from ._lazy import lazy_exports
 
 try:
     __version__ = version("inspection-analysis")
@@ -29,6 +30,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 # public name -> module that defines it
 _EXPORTS = {
+    "stats": "stats",
     "load_rounds": "io",
     "load_cases": "io",
     "load_published": "io",
@@ -58,20 +60,5 @@ _EXPORTS = {
     "suppress_small_counts": "disclosure",
 }
 
-__all__ = sorted([*_EXPORTS, "stats", "__version__"])
-
-
-def __getattr__(name: str):
-    if name == "stats":
-        return import_module(f"{__name__}.stats")
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__all__ = sorted([*_EXPORTS, "__version__"])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)

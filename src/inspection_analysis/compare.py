@@ -40,62 +40,49 @@ def _total(values) -> float:
     return math.nan if values.isna().any() or values.empty else float(values.sum())
 
 
-def round_totals(counts: pd.DataFrame, round_ids) -> pd.DataFrame:
-    """Total ``n`` and ``failures`` per round, in the order of ``round_ids``; NaN where not published.
+def pair_statistics(x1, n1, x2, n2, *, confidence_level, test, margin) -> dict[str, np.ndarray]:
+    """Every statistic of many comparisons at once; follow-up (1) against baseline (2), failures of n.
 
-    Several rows of one round are added up only when they are its ``case_type`` subgroups.
-    """
-    rows = []
-    for rid in round_ids:
-        grp = counts[counts["round_id"] == rid]
-        if len(grp) > 1 and "case_type" not in grp.columns:
-            raise ValueError(f"round {rid!r} has several rows in the counts table; pass by=[...]")
-        rows.append({"round_id": rid, "n": _total(grp["n"]), "failures": _total(grp["failures"])})
-    return pd.DataFrame(rows, columns=["round_id", "n", "failures"])
-
-
-def pair_statistics(x1, n1, x2, n2, *, confidence_level, test, margin) -> dict:
-    """Every statistic of one comparison; follow-up (1) against baseline (2), failures of n.
-
-    Missing counts (NaN) give NaN statistics. Used by :func:`compare_rounds` and
+    The counts are float arrays of one length (NaN where missing); each
+    statistic is NaN where a count it needs is missing. Returns one array per
+    column of :func:`compare_rounds` from ``n_baseline`` to
+    ``equivalent_within_margin`` (boolean). Used by :func:`compare_rounds` and
     :func:`~inspection_analysis.criteria.compare_criteria`.
     """
     from .stats.bayes import prob_improvement
     from .stats.power import min_detectable_change, power_change
     from .stats.proportions import diff_ci, rate_ci
-    from .stats.tests import change_test, equivalence_test
+    from .stats.tests import change_tests, equivalence_test
 
+    x1, n1, x2, n2 = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x1, n1, x2, n2))
     alpha = 1 - confidence_level
     out = {"n_baseline": n2, "failures_baseline": x2, "n_follow_up": n1, "failures_follow_up": x1}
-    for side in ("baseline", "follow_up"):
-        for key in ("", "_low", "_high"):
-            out[f"rate_{side}{key}"] = math.nan
-    for key in ("difference", "difference_low", "difference_high", "pvalue", "pvalue_improvement",
-                "min_detectable_improvement", "power_at_margin", "prob_improvement"):
-        out[key] = math.nan
-    out["equivalent_within_margin"] = False
+
+    def fill(known, **values):  # each value (computed on the known rows) scattered into a NaN column
+        for key, value in values.items():
+            out[key] = np.full(x1.shape, np.nan)
+            out[key][known] = value
+
     for side, x, n in (("baseline", x2, n2), ("follow_up", x1, n1)):
-        if not (math.isnan(x) or math.isnan(n)):
-            ci = rate_ci(int(x), int(n), confidence_level=confidence_level)
-            out[f"rate_{side}"], out[f"rate_{side}_low"], out[f"rate_{side}_high"] = x / n, ci.low, ci.high
-    if not math.isnan(n2) and not math.isnan(x2):
-        p2 = x2 / n2
-        if not math.isnan(n1):
-            out["min_detectable_improvement"] = -min_detectable_change(
-                p2, n1, n2, power=_POWER, alpha=alpha, alternative="less"
-            )
-            if p2 - margin >= 0:
-                out["power_at_margin"] = power_change(p2 - margin, p2, n1, n2, alpha=alpha, alternative="less")
-    if any(math.isnan(v) for v in (x1, n1, x2, n2)):
-        return out
-    x1, n1, x2, n2 = int(x1), int(n1), int(x2), int(n2)
-    diff = diff_ci(x1, n1, x2, n2, confidence_level=confidence_level)
-    out["difference"] = x1 / n1 - x2 / n2
-    out["difference_low"], out["difference_high"] = diff.low, diff.high
-    out["pvalue"] = change_test(x1, n1, x2, n2, method=test, alternative="two-sided").pvalue
-    out["pvalue_improvement"] = change_test(x1, n1, x2, n2, method=test, alternative="less").pvalue
-    out["prob_improvement"] = prob_improvement(x1, n1, x2, n2)
-    out["equivalent_within_margin"] = bool(equivalence_test(x1, n1, x2, n2, margin=margin).pvalue < alpha)
+        known = ~np.isnan(x) & ~np.isnan(n)
+        ci = rate_ci(x[known], n[known], confidence_level=confidence_level)
+        fill(known, **{f"rate_{side}": x[known] / n[known], f"rate_{side}_low": ci.low, f"rate_{side}_high": ci.high})
+    p2 = x2 / n2
+    planned = ~np.isnan(p2) & ~np.isnan(n1)
+    fill(planned, min_detectable_improvement=-np.asarray(min_detectable_change(
+        p2[planned], n1[planned], n2[planned], power=_POWER, alpha=alpha, alternative="less")))
+    reachable = planned & (p2 - margin >= 0)
+    fill(reachable, power_at_margin=power_change(p2[reachable] - margin, p2[reachable], n1[reachable], n2[reachable],
+                                                 alpha=alpha, alternative="less"))
+    full = planned & ~np.isnan(x1)
+    counts = [v[full].astype(np.int64) for v in (x1, n1, x2, n2)]
+    diff = diff_ci(*counts, confidence_level=confidence_level)
+    tests = change_tests(*counts, method=test, alternatives=("two-sided", "less"))
+    fill(full, difference=x1[full] / n1[full] - p2[full], difference_low=diff.low, difference_high=diff.high,
+         pvalue=tests["two-sided"].pvalue, pvalue_improvement=tests["less"].pvalue,
+         prob_improvement=prob_improvement(*counts))
+    out["equivalent_within_margin"] = np.zeros(x1.shape, dtype=bool)
+    out["equivalent_within_margin"][full] = equivalence_test(*counts, margin=margin).pvalue < alpha
     return out
 
 
@@ -184,6 +171,27 @@ def _simpson_warning(row: dict, alpha: float) -> str | None:
             f"Mantel-Haenszel odds ratio {odds:.2f}, {say.format_p(p_adj)}), a possible Simpson's paradox"
         )
     return None
+
+
+def _pairs(sub: pd.DataFrame, by: tuple, baseline, follow_up) -> pd.DataFrame:
+    """One row per group (sorted, missing keys last): the ``by`` columns, then ``x1``, ``n1`` (follow-up) and
+    ``x2``, ``n2`` (baseline) as floats, NaN where absent; without ``by``, each round's rows added up."""
+    if not by:
+        f, b = sub[sub["round_id"] == follow_up], sub[sub["round_id"] == baseline]
+        return pd.DataFrame({"x1": [_total(f["failures"])], "n1": [_total(f["n"])],
+                             "x2": [_total(b["failures"])], "n2": [_total(b["n"])]})
+    sides = []
+    for rid, suffix in ((follow_up, "1"), (baseline, "2")):
+        rows = sub.loc[sub["round_id"] == rid, [*by, "n", "failures"]]
+        twice = rows.duplicated(list(by), keep=False)
+        if twice.any():
+            raise ValueError(f"group {rows.loc[twice, list(by)].iloc[0].to_dict()} has more than one row per round")
+        sides.append(rows.rename(columns={"n": "n" + suffix, "failures": "x" + suffix}))
+    pairs = sides[0].merge(sides[1], on=list(by), how="outer")  # missing keys match each other
+    pairs = pairs.sort_values(list(by), na_position="last", kind="stable").reset_index(drop=True)
+    for c in ("x1", "n1", "x2", "n2"):
+        pairs[c] = pd.to_numeric(pairs[c]).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    return pairs
 
 
 def compare_rounds(counts, baseline, follow_up, *, by=None, confidence_level=0.95, test="boschloo",
@@ -308,27 +316,23 @@ def compare_rounds(counts, baseline, follow_up, *, by=None, confidence_level=0.9
             raise ValueError(f"round {extra.idxmax()!r} has several rows in the counts table; pass by=[...]")
         if with_cmh and sub["case_type"].isna().any():
             raise ValueError("case_type is missing for some rows: whole-round rows cannot be mixed with subgroups")
-    groups = [((), sub)] if not by else list(sub.groupby(list(by), sort=True, dropna=False))
-    rows = []
-    for key, grp in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        f, b = grp[grp["round_id"] == follow_up], grp[grp["round_id"] == baseline]
-        if by and (len(f) > 1 or len(b) > 1):
-            raise ValueError(f"group {dict(zip(by, key, strict=True))} has more than one row per round")
-        x1, n1, x2, n2 = _total(f["failures"]), _total(f["n"]), _total(b["failures"]), _total(b["n"])
-        row = {"baseline": baseline, "follow_up": follow_up, **dict(zip(by, key, strict=True))}
-        row.update(pair_statistics(x1, n1, x2, n2, confidence_level=confidence_level, test=test, margin=margin))
-        rows.append(row)
-    pvals = np.array([r["pvalue"] for r in rows], dtype=float)
+    pairs = _pairs(sub, by, baseline, follow_up)
+    stats = pair_statistics(*(pairs[c].to_numpy() for c in ("x1", "n1", "x2", "n2")),
+                            confidence_level=confidence_level, test=test, margin=margin)
+    pvals = stats["pvalue"]
     adjusted = pvals.copy()
     if by and np.isfinite(pvals).any():
         from .stats.multiplicity import adjust_pvalues
 
         ok = np.isfinite(pvals)
         adjusted[ok] = adjust_pvalues(pvals[ok], method="holm")
-    for row, p_adj in zip(rows, adjusted, strict=True):
-        row["pvalue_adjusted"] = float(p_adj)
-        row["verdict"] = verdict_of(p_adj, row["difference"], alpha)
+    table = pd.DataFrame({"baseline": baseline, "follow_up": follow_up, **{c: pairs[c] for c in by}, **stats,
+                          "pvalue_adjusted": adjusted})
+    if with_cmh:
+        table = table.assign(**_cmh(sub, baseline, follow_up, confidence_level))
+    rows = table.to_dict("records")
+    for row in rows:
+        row["verdict"] = verdict_of(row["pvalue_adjusted"], row["difference"], alpha)
         group = ", ".join(f"{c} {row[c]}" for c in by)
         row["sentence"] = ("Synthetic data: " if synthetic else "") + comparison_sentence(
             row, baseline_label=info_b.label, follow_up_label=info_f.label, failing=failing, test=test,
@@ -339,11 +343,9 @@ def compare_rounds(counts, baseline, follow_up, *, by=None, confidence_level=0.9
                 warns.append(f"no failure counts published for the {label}: no test is possible (see audit_sensitivity)")
         if synthetic:
             warns.insert(0, "synthetic data: not real inspection results")
-        if with_cmh:
-            row.update(_cmh(sub, baseline, follow_up, confidence_level))
-            simpson = _simpson_warning(row, alpha)
-            if simpson:
-                warns.append(simpson)
+        simpson = _simpson_warning(row, alpha) if with_cmh else None
+        if simpson:
+            warns.append(simpson)
         row["warnings"] = "; ".join(warns)
     columns = ["baseline", "follow_up", *by]
     for side in ("baseline", "follow_up"):

@@ -56,11 +56,11 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
         ``n_requires_improvement``, ``n_inadequate`` (``<NA>`` when not
         published); ``failing`` (the definition, e.g.
         ``"requires improvement|inadequate"``); ``data_kind``
-        (``published``, ``case-level`` or ``synthetic``). Counts are
-        ``Int64``. ``attrs["failures_source"]`` maps each group (a tuple of
-        its ``by`` values) to how ``failures`` was obtained: ``"counted"``,
-        ``"derived: sum of published grade counts"``, ``"published n_failing"``
-        or ``"not computable"``.
+        (``published``, ``case-level`` or ``synthetic``); ``failures_source``
+        (how ``failures`` was obtained: ``"counted"``, ``"derived: sum of
+        published grade counts"``, ``"published n_failing"`` or ``"not
+        computable"``; sources joined by ``"; "`` for a group adding up rows
+        of different sources). Counts are ``Int64``.
 
     Raises
     ------
@@ -101,17 +101,17 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
 
         order = (rounds if rounds is not None else load_rounds())["round_id"].tolist()
         long, kinds = parquet_long_counts(Path(data), by, order)
-        return _finish(*_wide_from_long(long, kinds, by, fails), by, fails, order)
+        return _finish(_wide_from_long(long, kinds, by, fails), by, fails, order)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a DataFrame or the path of a Parquet file or folder, got {type(data).__name__}")
     if "n_cases" in data.columns and "status" in data.columns:
-        return _finish(*_published(data, by, fails), by, fails, _order(_registry(rounds)))
+        return _finish(_published(data, by, fails), by, fails, _order(_registry(rounds)))
     rid = data["round_id"] if "round_id" in data.columns else None
     if isinstance(getattr(rid, "dtype", None), pd.CategoricalDtype):
         order = list(rid.cat.categories)  # load_cases keeps the registry order here
     else:
         order = _order(_registry(rounds)) if "round_id" in by else None
-    return _finish(*_case_wide(data, by, fails), by, fails, order)
+    return _finish(_case_wide(data, by, fails), by, fails, order)
 
 
 def _check_by(by) -> list[str]:
@@ -145,7 +145,7 @@ def _case_wide(data: pd.DataFrame, by: list[str], fails):
     if all(isinstance(k.dtype, pd.CategoricalDtype) for k in keys):
         coded = _coded_wide(keys, grade.array.codes, synthetic.to_numpy(), fails)
         if coded is not None:
-            return coded, {}
+            return coded
     long = data.groupby([*keys, grade.rename("grade")], observed=True, sort=False, dropna=False).size()
     flags = synthetic.groupby(keys, observed=True, sort=False, dropna=False).agg(["all", "any"]).reset_index()
     return _wide_from_long(long.rename("count").reset_index(), _data_kinds(flags, by), by, fails)
@@ -209,7 +209,7 @@ def _wide_from_long(long: pd.DataFrame, kinds: pd.DataFrame, by: list[str], fail
     wide["failures"] = wide[[GRADE_COUNT_COLUMNS[g] for g in fails]].sum(axis=1)
     for c in by:  # align key dtypes (categoricals, strings) before merging
         wide[c], kinds[c] = wide[c].astype(object), kinds[c].astype(object)
-    return wide.merge(kinds, on=by, how="left"), {}  # no sources: every group is "counted"
+    return wide.merge(kinds, on=by, how="left")
 
 
 def _published(data: pd.DataFrame, by: list[str], fails):
@@ -228,11 +228,8 @@ def _published(data: pd.DataFrame, by: list[str], fails):
     wide = grouped[keep].agg(lambda s: s.sum() if s.notna().all() else pd.NA).reset_index()
     source = grouped["_source"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "; ".join(sorted(set(s))))
     wide["data_kind"] = "published"
-    return wide, {k if isinstance(k, tuple) else (k,): v for k, v in source.items()}
-
-
-def _keys(frame: pd.DataFrame, by: list[str]) -> list[tuple]:
-    return list(zip(*(frame[c].tolist() for c in by)))
+    wide["failures_source"] = source.to_numpy()
+    return wide
 
 
 def _registry(rounds: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -259,8 +256,11 @@ def _round_order(values: pd.Series, order: list[str] | None) -> pd.Series:
     return values.map({r: i for i, r in enumerate(order)})
 
 
-def _finish(wide: pd.DataFrame, sources: dict, by: list[str], fails, order: list[str] | None) -> pd.DataFrame:
-    out = wide.loc[:, [*by, *COUNT_COLUMNS, "data_kind"]].copy()
+def _finish(wide: pd.DataFrame, by: list[str], fails, order: list[str] | None) -> pd.DataFrame:
+    """The counts table: contract columns and dtypes, rounds in registry order; counted groups' source "counted"."""
+    if "failures_source" not in wide.columns:
+        wide = wide.assign(failures_source="counted")
+    out = wide.loc[:, [*by, *COUNT_COLUMNS, "data_kind", "failures_source"]].copy()
     for c in COUNT_COLUMNS:
         out[c] = out[c].astype("Int64")
     for c in by:
@@ -269,7 +269,4 @@ def _finish(wide: pd.DataFrame, sources: dict, by: list[str], fails, order: list
     out.insert(len(by) + len(COUNT_COLUMNS), "failing", "|".join(fails))
     sort_keys = {c: _round_order(out[c], order) if c == "round_id" else out[c] for c in by}
     rows = pd.DataFrame(sort_keys).sort_values(by, na_position="last", kind="stable").index
-    out = out.loc[rows].reset_index(drop=True)
-    keys = _keys(out, by)
-    out.attrs["failures_source"] = {k: sources.get(k, "counted") for k in keys} if sources else dict.fromkeys(keys, "counted")
-    return out
+    return out.loc[rows].reset_index(drop=True)

@@ -116,16 +116,17 @@ def compare_criteria(cases, baseline, follow_up, *, method="holm", test="boschlo
         values = _criterion_values(sub, column)
         for case_type in ["all", *types]:
             mask = pd.Series(True, index=sub.index) if case_type == "all" else sub["case_type"] == case_type
-            cell = {}
+            row = {"criterion": column[len("crit_"):], "case_type": case_type}
             for side, rid in (("1", follow_up), ("2", baseline)):
                 v = values[mask & (sub["round_id"] == rid)]
                 n = int(v.isin(["pass", "fail"]).sum())
-                cell["n" + side] = float(n) if n else math.nan
-                cell["x" + side] = float((v == "fail").sum()) if n else math.nan
-            stats = pair_statistics(cell["x1"], cell["n1"], cell["x2"], cell["n2"],
-                                    confidence_level=confidence_level, test=test, margin=0.1)
-            rows.append({"criterion": column[len("crit_"):], "case_type": case_type, **stats})
-    out = pd.DataFrame(rows)
+                row["n" + side] = float(n) if n else math.nan
+                row["x" + side] = float((v == "fail").sum()) if n else math.nan
+            rows.append(row)
+    cells = pd.DataFrame(rows)
+    stats = pair_statistics(*(cells[c].to_numpy() for c in ("x1", "n1", "x2", "n2")),
+                            confidence_level=confidence_level, test=test, margin=0.1)
+    out = pd.concat([cells[["criterion", "case_type"]], pd.DataFrame(stats)], axis=1)
     out["pvalue_adjusted"] = np.nan
     for family in (out["case_type"] == "all", out["case_type"] != "all"):
         ok = family & out["pvalue"].notna()

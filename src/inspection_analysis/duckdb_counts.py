@@ -27,6 +27,24 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _duplicate_case_ids(con) -> list[tuple]:
+    """``(round_id, case_id, count)`` of the first duplicated case ids of the view ``src``, in order.
+
+    Grouping 20 million ``(round_id, case_id)`` strings needs a hash table
+    of the strings (2.6 GB). So the rows are first grouped by a 64-bit hash of
+    the pair, which needs only the hashes (about 1 GB); a hash seen more than
+    once marks a duplicate or a collision of different pairs. Only the rows
+    with such a hash are then grouped by the strings themselves, so a
+    collision can neither report nor hide a duplicate.
+    """
+    pair = "CAST(round_id AS VARCHAR), CAST(case_id AS VARCHAR)"
+    return con.execute(
+        f"WITH repeated AS (SELECT hash({pair}) AS h FROM src GROUP BY h HAVING count(*) > 1) "
+        f"SELECT {pair}, count(*) FROM src WHERE hash({pair}) IN (SELECT h FROM repeated) "
+        f"GROUP BY ALL HAVING count(*) > 1 ORDER BY 1, 2 LIMIT {MAX_PROBLEMS_PER_RULE}"
+    ).fetchall()
+
+
 def parquet_long_counts(path: Path, by: list[str], round_ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (by, grade, count) rows and the data kind per group for a Parquet file or folder.
 
@@ -62,10 +80,8 @@ def parquet_long_counts(path: Path, by: list[str], round_ids: list[str]) -> tupl
         problems += [Problem(Path(f).name, int(r) + 2, column, "" if v is None else v, expected) for f, r, v in rows]
         omitted += total - len(rows)
     if "round_id" in columns and "case_id" in columns:
-        dups = con.execute("SELECT CAST(round_id AS VARCHAR), CAST(case_id AS VARCHAR), count(*) FROM src "
-                           f"GROUP BY ALL HAVING count(*) > 1 ORDER BY 1, 2 LIMIT {MAX_PROBLEMS_PER_RULE}").fetchall()
         problems += [Problem(path.name, None, "case_id", c, f"a case_id unique within round {r} (it appears {k} times)")
-                     for r, c, k in dups]
+                     for r, c, k in _duplicate_case_ids(con)]
     if problems:
         raise AuditDataError(problems, omitted)
     keys = ", ".join(_ident(c) for c in by)

@@ -29,6 +29,15 @@ def test_matches_cook_closed_form(x1, n1, x2, n2):
     assert prob_improvement(x1, n1, x2, n2) == pytest.approx(expected, abs=1e-9)
 
 
+def test_vectorised_matches_cook_in_both_orientations():
+    # Group 1's posterior is the narrower in the first two (n1 = 2000, 500 against a handful), the wider in
+    # the last two: both ways of setting up the integral, in one call, against Cook's sum.
+    cases = [(5, 2000, 3, 5), (0, 500, 1, 2), (7, 8, 400, 1000), (30, 60, 300, 600)]
+    got = prob_improvement(*(list(v) for v in zip(*cases, strict=True)))
+    for value, (x1, n1, x2, n2) in zip(got, cases, strict=True):
+        assert value == pytest.approx(cook_p_greater(1 + x1, 1 + n1 - x1, 1 + x2, 1 + n2 - x2), abs=1e-11)
+
+
 def test_hand_calculation_single_cases():
     # Hand: x1 = 0 of 1 -> p1 ~ Beta(1, 2) (density 2(1 - p)); x2 = 1 of 1 -> p2 ~ Beta(2, 1) (density 2p).
     # P(p1 < p2) = int_0^1 F1(t) 2t dt with F1(t) = 2t - t^2: int (4t^2 - 2t^3) dt = 4/3 - 1/2 = 5/6.

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from inspection_analysis.stats.tests import (
     CHANGE_METHODS,
     change_test,
+    change_tests,
     critical_count,
     equivalence_test,
     homogeneity_test,
@@ -150,6 +151,29 @@ def test_boschloo_matches_brute_force(x1, n1, x2, n2):
         got = change_test(x1, n1, x2, n2, alternative=alternative).pvalue
         # the grid supremum is at most the true one and within ~1e-7 of it
         assert ref * (1 - 1e-12) <= got <= ref * (1 + 1e-6) + 1e-15, alternative
+
+
+def test_change_tests_share_work_and_match_brute_force():
+    # Arrays of tables, all three alternatives at once, against the brute-force Boschloo supremum (as above).
+    x1, n1, x2, n2 = (np.array(v) for v in zip(*TABLES, strict=True))
+    res = change_tests(x1, n1, x2, n2, alternatives=("less", "two-sided", "greater", "less"))
+    assert list(res) == ["less", "two-sided", "greater"]  # repeats ignored, order kept
+    for i, (a, na, b, nb) in enumerate(TABLES):
+        less, greater = brute_boschloo_less(a, na, b, nb), brute_boschloo_less(b, nb, a, na)
+        for alternative, ref in (("less", less), ("greater", greater), ("two-sided", min(1.0, 2 * min(less, greater)))):
+            assert res[alternative].alternative == alternative and res[alternative].method == "boschloo"
+            assert ref * (1 - 1e-12) <= res[alternative].pvalue[i] <= ref * (1 + 1e-6) + 1e-15, (alternative, i)
+
+
+def test_change_tests_other_methods_and_errors():
+    # Fisher, R's TeaTasting table (see test_fisher_tea_tasting_matches_r): two-sided 34/70, "greater" 17/70.
+    res = change_tests(3, 4, 1, 4, method="fisher", alternatives=("two-sided", "greater"))
+    assert res["two-sided"].pvalue == pytest.approx(34 / 70, rel=1e-12)
+    assert res["greater"].pvalue == pytest.approx(17 / 70, rel=1e-12)
+    with pytest.raises(ValueError, match="at least one"):
+        change_tests(3, 4, 1, 4, alternatives=())
+    with pytest.raises(ValueError, match="unknown alternative 'up'"):
+        change_tests(3, 4, 1, 4, alternatives=("up",))
 
 
 @pytest.mark.parametrize("x1,n1,x2,n2", TABLES)

@@ -11,7 +11,7 @@ Functions are imported lazily from their modules on first use.
 
 from __future__ import annotations
 
-from importlib import import_module
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "ConfidenceInterval": "results",
@@ -41,17 +41,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)

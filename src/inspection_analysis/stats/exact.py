@@ -37,7 +37,7 @@ from ._nuisance import log_comb as _log_comb
 from ._nuisance import logsumexp_rows
 from ._nuisance import max_over_nuisance
 
-__all__ = ["BoschlooRegion", "boschloo_test", "barnard_test", "max_over_nuisance"]
+__all__ = ["BoschlooRegion", "boschloo_test", "boschloo_tests", "barnard_test", "max_over_nuisance"]
 
 # scipy.stats.boschloo_exact includes tables whose Fisher p-value is within this
 # relative tolerance of the observed one (scipy gh-14178); we do the same.
@@ -221,7 +221,8 @@ def boschloo_test(x1: int, n1: int, x2: int, n2: int, alternative: str = "two-si
     -----
     Inputs are assumed valid (checked by :func:`change_test`). The "greater"
     test is the "less" test with the groups swapped. See
-    :class:`BoschlooRegion` and :func:`max_over_nuisance`.
+    :class:`BoschlooRegion` and :func:`max_over_nuisance`; several
+    alternatives at once: :func:`boschloo_tests`.
 
     References
     ----------
@@ -233,15 +234,54 @@ def boschloo_test(x1: int, n1: int, x2: int, n2: int, alternative: str = "two-si
     >>> print(f"{stat:.4f} {p:.4f}")
     0.0641 0.0341
     """
-    if alternative == "less":
-        return BoschlooRegion(n1, n2).pvalue_less(x1, x2)
-    if alternative == "greater":
-        return BoschlooRegion(n2, n1).pvalue_less(x2, x1)
-    region = BoschlooRegion(n1, n2)
-    swapped = region if n1 == n2 else BoschlooRegion(n2, n1)  # equal sizes: one grid serves both
-    less, greater = region.pvalue_less(x1, x2), swapped.pvalue_less(x2, x1)
-    stat, p = less if less[1] < greater[1] else greater
-    return stat, min(1.0, 2.0 * p)
+    return boschloo_tests(x1, n1, x2, n2, (alternative,))[alternative]
+
+
+def boschloo_tests(x1: int, n1: int, x2: int, n2: int, alternatives) -> dict[str, tuple[float, float]]:
+    """Boschloo's test of one table for several alternatives, each one-sided p-value computed once.
+
+    Parameters
+    ----------
+    x1, n1, x2, n2 : int
+        Failures and case files in group 1 (later) and group 2 (earlier).
+    alternatives : iterable of {"two-sided", "less", "greater"}
+        The alternatives wanted.
+
+    Returns
+    -------
+    dict
+        ``(statistic, pvalue)`` per alternative, as :func:`boschloo_test`
+        returns them.
+
+    Notes
+    -----
+    The two-sided p-value is built from both one-sided ones, so asking for
+    ``"two-sided"`` and ``"less"`` costs what ``"two-sided"`` alone does;
+    with equal group sizes both sides share one :class:`BoschlooRegion`.
+
+    Examples
+    --------
+    >>> out = boschloo_tests(7, 15, 12, 15, ("two-sided", "less"))
+    >>> print(f"{out['less'][1]:.4f} {out['two-sided'][1]:.4f}")
+    0.0341 0.0682
+    """
+    regions: dict[tuple[int, int], BoschlooRegion] = {}
+
+    def lower(a: int, na: int, b: int, nb: int) -> tuple[float, float]:  # H1: the rate of a of na is lower
+        region = regions.setdefault((na, nb), BoschlooRegion(na, nb))
+        return region.pvalue_less(a, b)
+
+    alternatives = tuple(alternatives)
+    sides = {}
+    if {"less", "two-sided"} & set(alternatives):
+        sides["less"] = lower(x1, n1, x2, n2)
+    if {"greater", "two-sided"} & set(alternatives):
+        sides["greater"] = lower(x2, n2, x1, n1)
+    if "two-sided" in alternatives:
+        less, greater = sides["less"], sides["greater"]
+        stat, p = less if less[1] < greater[1] else greater
+        sides["two-sided"] = (stat, min(1.0, 2.0 * p))
+    return {alternative: sides[alternative] for alternative in alternatives}
 
 
 def barnard_test(

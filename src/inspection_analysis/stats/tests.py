@@ -20,6 +20,7 @@ __all__ = [
     "CHANGE_METHODS",
     "ChiSquareResult",
     "change_test",
+    "change_tests",
     "rate_test",
     "homogeneity_test",
     "equivalence_test",
@@ -45,18 +46,18 @@ class ChiSquareResult(TestResult):
     df: int = 1
 
 
-def _exact_one(method: str, x1: int, n1: int, x2: int, n2: int, alternative: str) -> tuple[float, float]:
-    """One exact test on scalar counts; the table has the groups as columns."""
+def _exact_one(method: str, x1: int, n1: int, x2: int, n2: int, alternatives) -> dict[str, tuple[float, float]]:
+    """One exact test on scalar counts, ``(statistic, pvalue)`` per alternative; the groups are the table's columns."""
     if method == "fisher":
         from scipy.stats import fisher_exact
 
-        res = fisher_exact([[x1, x2], [n1 - x1, n2 - x2]], alternative=alternative)
-        return float(res.statistic), float(res.pvalue)
-    from .exact import barnard_test, boschloo_test
+        table = [[x1, x2], [n1 - x1, n2 - x2]]
+        return {alt: tuple(float(v) for v in fisher_exact(table, alternative=alt)) for alt in alternatives}
+    from .exact import barnard_test, boschloo_tests
 
     if method == "boschloo":
-        return boschloo_test(x1, n1, x2, n2, alternative)
-    return barnard_test(x1, n1, x2, n2, alternative, pooled=(method == "barnard"))
+        return boschloo_tests(x1, n1, x2, n2, alternatives)
+    return {alt: barnard_test(x1, n1, x2, n2, alt, pooled=(method == "barnard")) for alt in alternatives}
 
 
 def _pooled_z(x1, n1, x2, n2) -> np.ndarray:
@@ -177,34 +178,78 @@ def change_test(x1, n1, x2, n2, *, method: str = "boschloo", alternative: str = 
     >>> print(f"{res.pvalue:.4f}")
     0.2429
     """
-    check_method(method, CHANGE_METHODS)
-    check_alternative(alternative)
-    x1, n1, x2, n2 = check_two_groups(x1, n1, x2, n2)
-    if method in _EXACT_METHODS:
-        stats = np.empty(x1.shape)
-        pvals = np.empty(x1.shape)
-        for idx in np.ndindex(x1.shape):
-            stats[idx], pvals[idx] = _exact_one(
-                method, int(x1[idx]), int(n1[idx]), int(x2[idx]), int(n2[idx]), alternative
-            )
-    elif method == "score":
-        stats = _pooled_z(x1, n1, x2, n2)
-        pvals = _normal_pvalue(stats, alternative)
-    else:
-        z = _pooled_z(x1, n1, x2, n2)
-        if method == "chi2_yates":
-            total = n1 + n2
-            m1 = x1 + x2
-            with np.errstate(divide="ignore", invalid="ignore"):
-                dev = np.maximum(0.0, np.abs(x1 * (n2 - x2) - x2 * (n1 - x1)) / total - 0.5)
-                z = np.where(z != 0, np.sign(z) * dev * np.sqrt(total**3 / (n1 * n2 * m1 * (total - m1))), 0.0)
-        stats = z**2
-        if alternative == "two-sided":
-            from scipy.stats import chi2
+    return change_tests(x1, n1, x2, n2, method=method, alternatives=(alternative,))[alternative]
 
-            pvals = chi2.sf(stats, 1)
-        else:
-            pvals = _normal_pvalue(z, alternative)
+
+def change_tests(x1, n1, x2, n2, *, method: str = "boschloo",
+                 alternatives=("two-sided", "less")) -> dict[str, TestResult]:
+    """:func:`change_test` for several alternatives at once, sharing the work.
+
+    Parameters
+    ----------
+    x1, n1, x2, n2, method
+        As in :func:`change_test`.
+    alternatives : iterable of {"two-sided", "less", "greater"}, default ("two-sided", "less")
+        The alternatives wanted; repeats are ignored.
+
+    Returns
+    -------
+    dict of str to TestResult
+        For each alternative, the result :func:`change_test` gives for it.
+
+    Raises
+    ------
+    ValueError
+        As :func:`change_test`, or for an empty ``alternatives``.
+
+    Notes
+    -----
+    Boschloo's two-sided p-value is twice the smaller one-sided one, so the
+    two-sided and one-sided tests of a table need each one-sided p-value only
+    once (:func:`~inspection_analysis.stats.exact.boschloo_tests`); other
+    methods run once per alternative.
+
+    Examples
+    --------
+    >>> res = change_tests(7, 15, 12, 15)
+    >>> print(f"{res['two-sided'].pvalue:.4f} {res['less'].pvalue:.4f}")
+    0.0682 0.0341
+    """
+    check_method(method, CHANGE_METHODS)
+    alternatives = tuple(dict.fromkeys(check_alternative(a) for a in alternatives))
+    if not alternatives:
+        raise ValueError("alternatives must name at least one of: two-sided, less, greater")
+    x1, n1, x2, n2 = check_two_groups(x1, n1, x2, n2)
+    if method not in _EXACT_METHODS:
+        return {alt: _asymptotic(method, x1, n1, x2, n2, alt) for alt in alternatives}
+    stats = {alt: np.empty(x1.shape) for alt in alternatives}
+    pvals = {alt: np.empty(x1.shape) for alt in alternatives}
+    for idx in np.ndindex(x1.shape):
+        one = _exact_one(method, int(x1[idx]), int(n1[idx]), int(x2[idx]), int(n2[idx]), alternatives)
+        for alt, (stat, p) in one.items():
+            stats[alt][idx], pvals[alt][idx] = stat, p
+    return {alt: _result(stats[alt], pvals[alt], method, alt) for alt in alternatives}
+
+
+def _asymptotic(method: str, x1, n1, x2, n2, alternative: str) -> TestResult:
+    """The score and chi-square tests of :func:`change_test` (vectorised; inputs checked)."""
+    if method == "score":
+        stats = _pooled_z(x1, n1, x2, n2)
+        return _result(stats, _normal_pvalue(stats, alternative), method, alternative)
+    z = _pooled_z(x1, n1, x2, n2)
+    if method == "chi2_yates":
+        total = n1 + n2
+        m1 = x1 + x2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dev = np.maximum(0.0, np.abs(x1 * (n2 - x2) - x2 * (n1 - x1)) / total - 0.5)
+            z = np.where(z != 0, np.sign(z) * dev * np.sqrt(total**3 / (n1 * n2 * m1 * (total - m1))), 0.0)
+    stats = z**2
+    if alternative == "two-sided":
+        from scipy.stats import chi2
+
+        pvals = chi2.sf(stats, 1)
+    else:
+        pvals = _normal_pvalue(z, alternative)
     return _result(stats, pvals, method, alternative)
 
 
