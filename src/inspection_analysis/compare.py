@@ -52,7 +52,8 @@ def pair_statistics(x1, n1, x2, n2, *, confidence_level, test, margin) -> dict[s
     from .stats.bayes import prob_improvement
     from .stats.power import min_detectable_change, power_change
     from .stats.proportions import diff_ci, rate_ci
-    from .stats.tests import change_tests, equivalence_test
+    from .stats.equivalence import equivalence_test
+    from .stats.tests import change_tests
 
     x1, n1, x2, n2 = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x1, n1, x2, n2))
     alpha = 1 - confidence_level

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.grades import DEFAULT_FAILING, GRADE_COUNT_COLUMNS, GRADE_DTYPE, GRADES, failure_definition
-from inspection_analysis.schema import COUNT_COLUMNS
+from inspection_analysis.schema import COUNT_COLUMNS, COUNTS_TRAILING_COLUMNS
 
 __all__ = ["to_counts"]
 
@@ -260,13 +260,12 @@ def _finish(wide: pd.DataFrame, by: list[str], fails, order: list[str] | None) -
     """The counts table: contract columns and dtypes, rounds in registry order; counted groups' source "counted"."""
     if "failures_source" not in wide.columns:
         wide = wide.assign(failures_source="counted")
-    out = wide.loc[:, [*by, *COUNT_COLUMNS, "data_kind", "failures_source"]].copy()
+    out = wide.assign(failing="|".join(fails)).loc[:, [*by, *COUNT_COLUMNS, *COUNTS_TRAILING_COLUMNS]].copy()
     for c in COUNT_COLUMNS:
         out[c] = out[c].astype("Int64")
     for c in by:
         if not pd.api.types.is_numeric_dtype(out[c]):
             out[c] = out[c].astype("str").where(out[c].notna())
-    out.insert(len(by) + len(COUNT_COLUMNS), "failing", "|".join(fails))
     sort_keys = {c: _round_order(out[c], order) if c == "round_id" else out[c] for c in by}
     rows = pd.DataFrame(sort_keys).sort_values(by, na_position="last", kind="stable").index
     return out.loc[rows].reset_index(drop=True)

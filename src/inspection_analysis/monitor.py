@@ -287,7 +287,7 @@ def trend(counts, force="mps", rounds=None, *, alpha=0.05) -> TrendResult:
     >>> print(f"{res.z:.3f}")
     -5.774
     """
-    from .stats.tests import homogeneity_test
+    from .stats.homogeneity import homogeneity_test
     from .stats.trend import trend_test
 
     table, warnings = _force_series(counts, force, rounds)

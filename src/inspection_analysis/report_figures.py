@@ -55,7 +55,7 @@ def _draw_figures(results: dict, inputs: _Inputs, out: Path, confidence_level: f
     gap = ", ".join(f"{r.label} ({int(r.n)} files)" if pd.notna(r.n) else f"{r.label} (nothing published)"
                     for r in unknown.itertuples())
     published = ", ".join(f"{r.label} {pct(r.rate)}" for r in known.itertuples())
-    fig, _ = F.grade_distribution(series, title=f"Most case files failed in every published round"
+    fig, _ = F.grade_distribution(series, title="Most case files failed in every published round"
                                   if (known["rate"] > 0.5).all() else "Case-file grades by round",
                                   subtitle=f"Share of case files by grade, {force_name}, {span}")
     save("01_grade_distribution", fig, series.drop(columns=["reference_date"]),

@@ -108,7 +108,7 @@ PUBLISHED_STATUSES: tuple[str, ...] = ("primary", "variant", "inconsistent")
 
 # --- counts table -----------------------------------------------------------
 COUNT_COLUMNS: tuple[str, ...] = ("n", "failures", *GRADE_COUNT_COLUMNS.values())
-COUNTS_TRAILING_COLUMNS: tuple[str, ...] = ("failing", "data_kind")
+COUNTS_TRAILING_COLUMNS: tuple[str, ...] = ("failing", "data_kind", "failures_source")
 DATA_KINDS: tuple[str, ...] = ("published", "case-level", "synthetic")
 
 _CANONICAL = frozenset(CASE_REQUIRED_COLUMNS + CASE_OPTIONAL_COLUMNS)

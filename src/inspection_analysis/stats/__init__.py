@@ -23,7 +23,7 @@ _EXPORTS = {
     "odds_ratio_ci": "ratios",
     "change_test": "tests",
     "rate_test": "tests",
-    "homogeneity_test": "tests",
+    "homogeneity_test": "homogeneity",
     "equivalence_test": "equivalence",
     "critical_count": "tests",
     "power_change": "power",
