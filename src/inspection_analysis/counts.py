@@ -158,34 +158,41 @@ def _data_kinds(flags: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return flags[by].assign(data_kind=flags["all"].map({True: "synthetic", False: "case-level"}))
 
 
+_BINCOUNT_ROWS = 1 << 17
+
+
 def _coded_wide(keys: list[pd.Series], grade_codes: np.ndarray, synthetic: np.ndarray, fails):
     """:func:`_case_wide` for categorical keys, by counting codes with ``numpy.bincount``; ``None`` if not suitable.
 
     Each row's group is one integer (the keys' codes in mixed radix, a
     missing value a code of its own) times the number of grades plus its
-    grade code, so one ``numpy.bincount`` gives every grade count of every
-    group. ``None`` when the code space is much larger than the data.
+    grade code, so ``numpy.bincount`` (over slices of rows, summed) gives
+    every grade count of every group. ``None`` when the code space is much larger than the data.
     """
     sizes = [len(k.cat.categories) + 1 for k in keys]  # + 1: a missing value is a group too
     n_groups = math.prod(sizes)
     if n_groups * len(GRADES) > max(4 * len(grade_codes), 1 << 16):
         return None
-    group = np.zeros(len(grade_codes), dtype=np.int32 if n_groups * len(GRADES) < 2**31 else np.int64)
+    n_cells = n_groups * len(GRADES)
+    group = np.zeros(len(grade_codes), dtype=np.int16 if n_cells < 2**15 else np.int32 if n_cells < 2**31 else np.int64)
     offset = 0  # each code + 1 (missing, -1, becomes 0), added once at the end
     for k, size in zip(keys, sizes):
         group *= size
         group += k.array.codes
         offset = offset * size + 1
     group += offset
-    cell = group * len(GRADES)
+    cell = group  # made in place (no second array of a code per row): group * number of grades + grade
+    cell *= len(GRADES)
     cell += grade_codes
-    counts = np.bincount(cell, minlength=n_groups * len(GRADES)).reshape(n_groups, -1)
-    del cell
+    counts = np.zeros(n_cells, dtype=np.int64)
+    for i in range(0, len(cell), _BINCOUNT_ROWS):  # bincount copies its input as int64: a slice at a time
+        counts += np.bincount(cell[i : i + _BINCOUNT_ROWS], minlength=n_cells)
+    counts = counts.reshape(n_groups, -1)
     present = np.flatnonzero(counts.sum(axis=1))
     if synthetic.all() or not synthetic.any():
         n_synthetic = counts.sum(axis=1) * int(synthetic[:1].any())
     else:
-        n_synthetic = np.bincount(group, weights=synthetic, minlength=n_groups)
+        n_synthetic = np.bincount(cell // len(GRADES), weights=synthetic, minlength=n_groups)
     columns = {k.name: pd.Categorical.from_codes(c - 1, dtype=k.dtype, validate=False)
                for k, c in zip(keys, np.unravel_index(present, sizes))}
     flags = pd.DataFrame({**columns, "all": n_synthetic[present] == counts[present].sum(axis=1),

@@ -28,9 +28,9 @@ from inspection_analysis.published import validate_published
 from inspection_analysis.readers import SUPPORTED_SUFFIXES, read_table
 from inspection_analysis.rounds import validate_rounds
 from inspection_analysis.schema import CASE_TYPES, CRITERION_VALUES, is_known_case_column
+from inspection_analysis.duplicates import duplicate_case_problems
 from inspection_analysis.validation import (
     Findings,
-    duplicate_case_problems,
     normalise_text,
     reads_as_categorical,
     validate_case_frame,

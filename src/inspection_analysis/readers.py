@@ -160,13 +160,60 @@ def _parse_csv(source: Path | bytes, headings: list[str], categorical) -> pd.Dat
 
 
 def _to_pandas(table) -> pd.DataFrame:
-    """A pyarrow table as a frame, freeing each column as it is converted and returning Arrow's cached memory."""
+    """A pyarrow table as a frame, freeing each column as it is converted and returning Arrow's cached memory.
+
+    Dictionary-encoded text columns become categoricals here (see
+    :func:`_categorical`); pyarrow converts the rest.
+    """
     import pyarrow as pa
 
-    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    names = table.column_names
+    unique = len(set(names)) == len(names)  # with repeated names, pyarrow converts every column
+    coded = {name: _categorical(col) for name, col in zip(names, table.columns)
+             if unique and _is_text_dictionary(col.type)}
+    rest = table.drop_columns(list(coded)) if coded else table
     del table
+    frame = rest.to_pandas(self_destruct=True, split_blocks=True)
+    del rest
     pa.default_memory_pool().release_unused()
-    return frame
+    for name, values in coded.items():
+        frame[name] = values
+    return frame[[name for name in names if name in frame.columns]] if coded else frame
+
+
+def _is_text_dictionary(arrow_type) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_dictionary(arrow_type) and (pa.types.is_string(arrow_type.value_type)
+                                                   or pa.types.is_large_string(arrow_type.value_type))
+
+
+def _categorical(column) -> pd.Categorical:
+    """A dictionary-encoded Arrow text column as a categorical with the smallest codes (``int8`` for < 127 values).
+
+    Each chunk (a Parquet row group, a CSV block) has a dictionary of its
+    own; rather than unifying them in Arrow, every chunk's indices are
+    mapped through a small table onto the union of the dictionaries, written
+    straight into one array of codes. Compared with pyarrow's ``to_pandas``
+    this saves the ``int32`` codes (four times the memory of ``int8``).
+    """
+    import pyarrow as pa
+
+    position: dict[str, int] = {}
+    tables = []
+    for chunk in column.chunks:  # a missing cell: index len(dictionary), the table's last entry, -1
+        values = chunk.dictionary.to_pylist()
+        tables.append([-1 if v is None else position.setdefault(v, len(position)) for v in values] + [-1])
+    codes = np.empty(len(column), dtype=np.int8 if len(position) < 127 else np.int32)
+    start = 0
+    for chunk, table in zip(column.chunks, tables):
+        indices = chunk.indices
+        if chunk.null_count:
+            indices = indices.fill_null(pa.scalar(len(table) - 1, indices.type))
+        np.take(np.array(table, dtype=codes.dtype), indices.to_numpy(), out=codes[start : start + len(chunk)])
+        start += len(chunk)
+    dtype = pd.CategoricalDtype(pd.Index(list(position), dtype="str"), ordered=column.type.ordered)
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
 def _read_other(path: Path, categorical) -> pd.DataFrame:

@@ -52,8 +52,21 @@ def check_probability(p, name: str = "p", *, closed: bool = True) -> np.ndarray:
 
 
 def _as_count_array(value, name: str) -> np.ndarray:
+    """Check whole, non-negative counts; return them as int64 (a read-only view when already int64).
+
+    Integer input is checked in one pass for negatives, with no float copy.
+    """
     arr = np.asarray(value)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+    kind = arr.dtype.kind
+    if kind in "iu":
+        if kind == "i" and arr.size and arr.min() < 0:
+            raise ValueError(f"{name} must not be negative, got {float(arr[arr < 0].flat[0]):g}")
+        out = arr.astype(np.int64, copy=False)
+        if out is arr:  # never hand back the caller's own array writable
+            out = arr.view()
+            out.flags.writeable = False
+        return out
+    if kind == "b" or not np.issubdtype(arr.dtype, np.number):
         raise ValueError(f"{name} must be a whole number of case files, got {value!r}")
     as_float = arr.astype(float)
     bad = ~np.isfinite(as_float) | (as_float != np.round(as_float))
@@ -68,18 +81,21 @@ def check_counts(x, n, *, xname: str = "x", nname: str = "n") -> tuple[np.ndarra
     """Check failures ``x`` out of ``n`` case files; return int64 arrays of one shape.
 
     Raises ``ValueError`` for negative or non-integer counts, ``n = 0``,
-    ``x > n``, or shapes that do not broadcast.
+    ``x > n``, or shapes that do not broadcast. The arrays returned may be
+    read-only views of the input: copy before writing into them.
     """
     xa = _as_count_array(x, xname)
     na = _as_count_array(n, nname)
-    try:
-        xa, na = np.broadcast_arrays(xa, na)
-    except ValueError:
-        raise ValueError(f"shapes of {xname} {np.shape(x)} and {nname} {np.shape(n)} do not match") from None
-    if np.any(na == 0):
+    if xa.shape != na.shape:
+        try:
+            xa, na = np.broadcast_arrays(xa, na)
+        except ValueError:
+            raise ValueError(f"shapes of {xname} {np.shape(x)} and {nname} {np.shape(n)} do not match") from None
+    if na.size and na.min() == 0:  # counts are non-negative here
         raise ValueError(f"{nname} must be at least 1 case file, got 0")
-    if np.any(xa > na):
-        i = np.flatnonzero(xa > na)[0]
+    over = xa > na
+    if over.any():
+        i = np.flatnonzero(over)[0]
         raise ValueError(f"{xname} ({xa.flat[i]}) must not exceed {nname} ({na.flat[i]})")
     return xa, na
 
@@ -88,6 +104,8 @@ def check_two_groups(x1, n1, x2, n2):
     """Check two groups of counts and broadcast all four to one shape."""
     x1, n1 = check_counts(x1, n1, xname="x1", nname="n1")
     x2, n2 = check_counts(x2, n2, xname="x2", nname="n2")
+    if x1.shape == x2.shape:
+        return x1, n1, x2, n2
     try:
         x1, n1, x2, n2 = np.broadcast_arrays(x1, n1, x2, n2)
     except ValueError:

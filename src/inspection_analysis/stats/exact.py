@@ -47,6 +47,8 @@ _TIE_RTOL = 1e-13
 _RECHECK_REL = 1e-9
 # Below this Fisher p-value the linear-scale cdf grid could underflow: use logs.
 _LINEAR_FLOOR = 1e-280
+# Up to this many case files in all, C(n1 + n2, s) <= 2.7e299 fits in a double: the pmf grid is built by products.
+_LINEAR_TOTAL = 1000
 
 
 def _hypergeom_cdf(k, s, n1: int, n2: int) -> np.ndarray:
@@ -133,8 +135,22 @@ class BoschlooRegion:
 
     @cached_property
     def _cdf(self) -> np.ndarray:
-        """``P(A <= a | s)`` laid out as ``[s, a]`` (0 below the support); may underflow to 0."""
-        pmf = np.exp(self._log_pmf)
+        """``P(A <= a | s)`` laid out as ``[s, a]`` (0 below the support); may underflow to 0.
+
+        Up to ``_LINEAR_TOTAL`` case files the binomial coefficients fit in a
+        double, so the pmf is ``C(n1, a) C(n2, s - a) / C(n1 + n2, s)`` by
+        products (no exponential per cell); above, ``exp`` of the log pmf.
+        """
+        n1, n2 = self.n1, self.n2
+        if n1 + n2 > _LINEAR_TOTAL:
+            pmf = np.exp(self._log_pmf)
+        else:
+            from numpy.lib.stride_tricks import sliding_window_view
+
+            pad = np.zeros(n1)
+            padded = np.concatenate([pad, np.exp(_log_comb(n2)), pad])[::-1]
+            pmf = sliding_window_view(padded, n1 + 1)[::-1] * np.exp(_log_comb(n1))  # C(n2, s - a) C(n1, a)
+            pmf /= np.exp(_log_comb(n1 + n2))[:, None]
         return np.cumsum(pmf, axis=1, out=pmf)
 
     @cached_property
@@ -172,21 +188,28 @@ class BoschlooRegion:
         threshold = stat * (1 + _TIE_RTOL)
         if stat > _LINEAR_FLOOR:
             grid, limit, log_scale = self._cdf, threshold, False
-            near = np.abs(grid - limit) <= _RECHECK_REL * limit
+            tol = _RECHECK_REL * limit
         else:  # tiny p-values: log scale; scipy's own value may have underflowed
             grid, log_scale = self._log_cdf, True
             limit = np.log(threshold) if stat > 0.0 else grid[x1 + x2, x1] + _TIE_RTOL
-            near = np.abs(grid - limit) <= _RECHECK_REL if stat > 0.0 else np.zeros(grid.shape, bool)
+            tol = _RECHECK_REL if stat > 0.0 else 0.0
         s = np.arange(total + 1)
-        inside = grid <= limit
-        near[x1 + x2, x1] = False  # the observed table is in its own region
-        rows, cols = np.nonzero(near)
-        if rows.size:
-            inside[rows, cols] = _hypergeom_cdf(cols, rows, n1, self.n2) <= threshold
-        inside[x1 + x2, x1] = True
-        # the region is a <= a*(s) on each total s; cells above the support repeat the cdf's last value
+        # the cdf does not decrease along a row, so on each total s the cells below column sure[s] are inside,
+        # those from maybe[s] on are outside, and the run between (within tol of the limit) is re-checked
+        if tol > 0.0:
+            sure, maybe = (grid < limit - tol).sum(axis=1), (grid <= limit + tol).sum(axis=1)
+        else:
+            sure = maybe = (grid <= limit).sum(axis=1)
+        a_star = sure - 1
+        width = maybe - sure
+        if width.any():
+            rows = np.repeat(s, width)
+            cols = np.arange(rows.size) + np.repeat(sure - (np.cumsum(width) - width), width)
+            passed = (_hypergeom_cdf(cols, rows, n1, self.n2) <= threshold) | ((rows == x1 + x2) & (cols == x1))
+            a_star += np.bincount(rows[passed], minlength=total + 1)
+        # the observed table is in its own region; cells above the support repeat the cdf's last value
         # (and its re-check, 1), so counting them can only move a*(s) onto cells holding that same value
-        a_star = inside.sum(axis=1) - 1
+        a_star[x1 + x2] = max(a_star[x1 + x2], x1)
         empty = a_star < np.maximum(0, s - self.n2)
         q = grid[s, np.clip(a_star, 0, n1)]
         with np.errstate(divide="ignore"):

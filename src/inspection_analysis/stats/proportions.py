@@ -63,11 +63,27 @@ def _wilson(x, n, z, cc: bool = False):
     ``z`` may be an array (the finite-population correction scales it).
     """
     x, n = np.asarray(x, float), np.asarray(n, float)
-    p, z2 = x / n, z * z
-    if not cc:
-        centre = (x + z2 / 2) / (n + z2)
-        half = z * np.sqrt(x * (n - x) / n + z2 / 4) / (n + z2)
-        return np.where(x == 0, 0.0, np.clip(centre - half, 0, 1)), np.where(x == n, 1.0, np.clip(centre + half, 0, 1))
+    z2 = z * z
+    if not cc:  # centre +- half, each built in place: fewer large temporaries
+        shape = np.broadcast_shapes(x.shape, n.shape, np.shape(z))
+        denom = np.add(n, z2, out=np.empty(shape))  # explicit outputs: 0-d input stays an array
+        half = np.subtract(n, x, out=np.empty(shape))
+        half *= x
+        half /= n
+        half += z2 / 4
+        np.sqrt(half, out=half)
+        np.multiply(z, half, out=half)
+        half /= denom
+        centre = np.add(x, z2 / 2, out=np.empty(shape))
+        centre /= denom
+        low = np.subtract(centre, half, out=denom)
+        high = np.add(centre, half, out=centre)
+        np.clip(low, 0, 1, out=low)
+        np.clip(high, 0, 1, out=high)
+        np.copyto(low, 0.0, where=x == 0)
+        np.copyto(high, 1.0, where=x == n)
+        return low, high
+    p = x / n
     q, denom = 1 - p, 2 * (n + z2)
     root_lo = np.sqrt(np.maximum(z2 - 2 - 1 / n + 4 * p * (n * q + 1), 0))
     root_hi = np.sqrt(np.maximum(z2 + 2 - 1 / n + 4 * p * (n * q - 1), 0))
