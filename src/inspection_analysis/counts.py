@@ -152,10 +152,15 @@ def _case_wide(data: pd.DataFrame, by: list[str], fails):
 
 
 def _data_kinds(flags: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """``data_kind`` per group from whether ``all`` or ``any`` of its rows are synthetic; mixed groups are an error."""
-    if (flags["any"] & ~flags["all"]).any():
+    """``data_kind`` per group from whether ``all`` or ``any`` of its rows are synthetic."""
+    return flags[by].assign(data_kind=_kinds(flags["all"].to_numpy(), flags["any"].to_numpy()))
+
+
+def _kinds(all_synthetic: np.ndarray, any_synthetic: np.ndarray) -> np.ndarray:
+    """``"synthetic"`` or ``"case-level"`` per group; a group mixing synthetic and real rows is an error."""
+    if (any_synthetic & ~all_synthetic).any():
         raise ValueError("a group mixes synthetic and real case files; count them separately")
-    return flags[by].assign(data_kind=flags["all"].map({True: "synthetic", False: "case-level"}))
+    return np.where(all_synthetic, "synthetic", "case-level").astype(object)
 
 
 _BINCOUNT_ROWS = 1 << 17
@@ -193,16 +198,15 @@ def _coded_wide(keys: list[pd.Series], grade_codes: np.ndarray, synthetic: np.nd
         n_synthetic = counts.sum(axis=1) * int(synthetic[:1].any())
     else:
         n_synthetic = np.bincount(cell // len(GRADES), weights=synthetic, minlength=n_groups)
+    per_group, n_synthetic = counts[present], n_synthetic[present]
+    n = per_group.sum(axis=1)
     columns = {k.name: pd.Categorical.from_codes(c - 1, dtype=k.dtype, validate=False)
                for k, c in zip(keys, np.unravel_index(present, sizes))}
-    flags = pd.DataFrame({**columns, "all": n_synthetic[present] == counts[present].sum(axis=1),
-                          "any": n_synthetic[present] > 0})
-    wide = _data_kinds(flags, list(columns))
-    for j, g in enumerate(GRADES):
-        wide[GRADE_COUNT_COLUMNS[g]] = counts[present, j]
-    wide["n"] = wide[_GRADE_COLS].sum(axis=1)
-    wide["failures"] = wide[[GRADE_COUNT_COLUMNS[g] for g in fails]].sum(axis=1)
-    return wide
+    columns["data_kind"] = _kinds(n_synthetic == n, n_synthetic > 0)
+    columns.update({GRADE_COUNT_COLUMNS[g]: per_group[:, j] for j, g in enumerate(GRADES)})
+    columns["n"] = n
+    columns["failures"] = per_group[:, [GRADES.index(g) for g in fails]].sum(axis=1)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _wide_from_long(long: pd.DataFrame, kinds: pd.DataFrame, by: list[str], fails):
@@ -256,23 +260,46 @@ def _order(registry: pd.DataFrame | None) -> list[str] | None:
     return None if registry is None else registry["round_id"].tolist()
 
 
-def _round_order(values: pd.Series, order: list[str] | None) -> pd.Series:
-    """Sort key for round ids: registry order when every id is registered, else the id itself."""
-    if order is None or not values.isin(order).all():
-        return values
-    return values.map({r: i for i, r in enumerate(order)})
+def _rank(values: pd.Series, order: list[str] | None) -> np.ndarray:
+    """Sort rank of each value: its place in ``order`` when every value is listed there, else by its text; missing last.
+
+    A categorical is ranked through its categories (as text), so only they
+    are sorted, not every value.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories.astype("str")
+        ranks = np.argsort(np.argsort(np.asarray(uniques, dtype=object), kind="stable"))
+    else:
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+        ranks = np.arange(len(uniques))
+    if order is not None:
+        place = pd.Index(order).get_indexer(uniques)
+        if (place >= 0).all():
+            ranks = place
+    return np.append(ranks, np.iinfo(np.int64).max)[codes]  # code -1 (missing): the last entry
+
+
+def _key_column(values: pd.Series, rows: np.ndarray):
+    """A key column's values at ``rows``, as text (missing stays missing) unless numeric."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the categories converted once, then taken
+        return pd.array(values.cat.categories.astype("str")).take(values.cat.codes.to_numpy()[rows], allow_fill=True)
+    if pd.api.types.is_numeric_dtype(values):
+        return values.array.take(rows)
+    return values.astype("str").where(values.notna()).array.take(rows)
 
 
 def _finish(wide: pd.DataFrame, by: list[str], fails, order: list[str] | None) -> pd.DataFrame:
     """The counts table: contract columns and dtypes, rounds in registry order; counted groups' source "counted"."""
-    if "failures_source" not in wide.columns:
-        wide = wide.assign(failures_source="counted")
-    out = wide.assign(failing="|".join(fails)).loc[:, [*by, *COUNT_COLUMNS, *COUNTS_TRAILING_COLUMNS]].copy()
+    rows = np.lexsort([_rank(wide[c], order if c == "round_id" else None) for c in reversed(by)])
+    columns = {c: _key_column(wide[c], rows) for c in by}
     for c in COUNT_COLUMNS:
-        out[c] = out[c].astype("Int64")
-    for c in by:
-        if not pd.api.types.is_numeric_dtype(out[c]):
-            out[c] = out[c].astype("str").where(out[c].notna())
-    sort_keys = {c: _round_order(out[c], order) if c == "round_id" else out[c] for c in by}
-    rows = pd.DataFrame(sort_keys).sort_values(by, na_position="last", kind="stable").index
-    return out.loc[rows].reset_index(drop=True)
+        values = wide[c]
+        columns[c] = (pd.array(values.to_numpy()[rows], dtype="Int64") if values.dtype.kind == "i"
+                      else values.astype("Int64").array.take(rows))
+    source = wide["failures_source"].to_numpy(dtype=object) if "failures_source" in wide.columns else "counted"
+    trailing = {"failing": "|".join(fails), "data_kind": wide["data_kind"].to_numpy(dtype=object), "failures_source": source}
+    for c in COUNTS_TRAILING_COLUMNS:
+        text = trailing[c]
+        columns[c] = pd.array(text[rows] if isinstance(text, np.ndarray) else np.full(len(rows), text, dtype=object),
+                              dtype="str")
+    return pd.DataFrame(columns, copy=False)

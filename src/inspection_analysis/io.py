@@ -291,7 +291,7 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
     if mapping is not None and not isinstance(mapping, ColumnMapping):
         mapping = load_mapping(mapping)
     registry = load_rounds() if rounds is None else rounds
-    found, frames = Findings(), []
+    found, frames, files = Findings(), [], []
     for file in _case_files(path):
         try:
             raw = read_table(file, categorical=lambda heading: reads_as_categorical(heading, mapping))
@@ -302,8 +302,9 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
         found.add((file_found.problems, file_found.omitted))
         if clean is not None:
             frames.append(clean)
+            files.append((file.name, len(clean)))
     found.raise_if_any()
     combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    found.add(duplicate_case_problems(combined))
+    found.add(duplicate_case_problems(combined, files))
     found.raise_if_any()
-    return combined.drop(columns=["_file", "_row"])
+    return combined

@@ -24,7 +24,7 @@ import pandas as pd
 
 from inspection_analysis.problems import AuditDataError, AuditDataWarning, Problem
 
-__all__ = ["SUPPORTED_SUFFIXES", "read_table", "spreadsheet_rows"]
+__all__ = ["SUPPORTED_SUFFIXES", "read_table"]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xls", ".ods", ".parquet")
 
@@ -37,17 +37,6 @@ _MAGIC = {  # what the first bytes say a file really is
     b"\xff\xd8\xff": "a JPEG image",
 }
 _EXPECTED_MAGIC = {".xlsx": b"PK\x03\x04", ".ods": b"PK\x03\x04", ".xls": b"\xd0\xcf\x11\xe0", ".parquet": b"PAR1"}
-
-
-def spreadsheet_rows(n: int) -> np.ndarray:
-    """Spreadsheet row numbers of ``n`` data rows: the header is row 1, so the first data row is row 2.
-
-    Examples
-    --------
-    >>> spreadsheet_rows(3).tolist()
-    [2, 3, 4]
-    """
-    return np.arange(2, n + 2)
 
 
 def _fail(name: str, expected: str, value: str | None = None, row: int | None = None) -> AuditDataError:
@@ -139,6 +128,12 @@ def _parse_csv(source: Path | bytes, headings: list[str], categorical) -> pd.Dat
     renaming of repeated headings), so that low-cardinality columns come
     back as categoricals built while parsing rather than hashed afterwards.
     """
+    # the table is passed on, never held here, so that it is freed while being converted
+    return _to_pandas(_csv_table(source, headings, categorical))
+
+
+def _csv_table(source: Path | bytes, headings: list[str], categorical):
+    """The CSV as a pyarrow table, headings made unique (see :func:`_parse_csv`)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -156,29 +151,39 @@ def _parse_csv(source: Path | bytes, headings: list[str], categorical) -> pd.Dat
             raise ValueError("No columns to parse from file") from None
         raise
     names = _dedup(table.column_names)
-    return _to_pandas(table.rename_columns(names) if names != table.column_names else table)
+    return table.rename_columns(names) if names != table.column_names else table
 
 
 def _to_pandas(table) -> pd.DataFrame:
-    """A pyarrow table as a frame, freeing each column as it is converted and returning Arrow's cached memory.
+    """A pyarrow table as a frame, freeing each column as it is converted.
 
     Dictionary-encoded text columns become categoricals here (see
-    :func:`_categorical`); pyarrow converts the rest.
+    :func:`_categorical`), one at a time, each dropped from the table once
+    converted; pyarrow converts the rest. The caller must not keep a
+    reference to ``table``, or nothing can be freed. Memory that Arrow's
+    allocator holds but no longer uses (the reader's buffers, then the
+    converted columns) is returned to the system before and after
+    converting: otherwise it stays resident, about as much again as the
+    table.
     """
     import pyarrow as pa
 
+    pool = pa.default_memory_pool()
+    pool.release_unused()
     names = table.column_names
     unique = len(set(names)) == len(names)  # with repeated names, pyarrow converts every column
-    coded = {name: _categorical(col) for name, col in zip(names, table.columns)
-             if unique and _is_text_dictionary(col.type)}
-    rest = table.drop_columns(list(coded)) if coded else table
+    coded = {}
+    for name in names if unique else ():
+        if _is_text_dictionary(table.schema.field(name).type):
+            coded[name] = _categorical(table.column(name))
+            table = table.drop_columns([name])  # its int32 indices are freed here, not at the end
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
-    frame = rest.to_pandas(self_destruct=True, split_blocks=True)
-    del rest
-    pa.default_memory_pool().release_unused()
-    for name, values in coded.items():
-        frame[name] = values
-    return frame[[name for name in names if name in frame.columns]] if coded else frame
+    pool.release_unused()
+    if not coded:
+        return frame
+    # one frame built from the arrays (setting columns one by one would copy each categorical)
+    return pd.DataFrame({name: coded[name] if name in coded else frame[name] for name in names}, copy=False)
 
 
 def _is_text_dictionary(arrow_type) -> bool:
@@ -208,9 +213,13 @@ def _categorical(column) -> pd.Categorical:
     start = 0
     for chunk, table in zip(column.chunks, tables):
         indices = chunk.indices
-        if chunk.null_count:
-            indices = indices.fill_null(pa.scalar(len(table) - 1, indices.type))
-        np.take(np.array(table, dtype=codes.dtype), indices.to_numpy(), out=codes[start : start + len(chunk)])
+        out = codes[start : start + len(chunk)]
+        if not chunk.null_count and table[:-1] == list(range(len(table) - 1)):
+            out[...] = indices.to_numpy()  # the chunk's dictionary is the union's start, in order: codes as they are
+        else:
+            if chunk.null_count:
+                indices = indices.fill_null(pa.scalar(len(table) - 1, indices.type))
+            np.take(np.array(table, dtype=codes.dtype), indices.to_numpy(), out=out)
         start += len(chunk)
     dtype = pd.CategoricalDtype(pd.Index(list(position), dtype="str"), ordered=column.type.ordered)
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
