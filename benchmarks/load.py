@@ -13,9 +13,12 @@ The file is synthetic (43 forces x 24 quarters x about 1,000 cases, five
 criterion columns), seeded, written to a temporary folder together with a
 temporary rounds registry, and deleted afterwards. ``load_cases`` runs with
 every validation rule on. Timings alternate project and baseline in one
-process. Peak memory is measured in a fresh child process per format: the
-increase of the resident set from just after the imports to its high-water
-mark (``VmHWM``), so the interpreter and the libraries do not count.
+process (7 runs each, medians). Peak memory is measured in fresh child
+processes: the increase of the resident set from just after the imports to
+its high-water mark (``VmHWM``), so the interpreter and the libraries do not
+count. It varies from run to run by several MiB (pyarrow's readers decode on
+two threads, and what their allocator still holds at the peak depends on
+timing), so each figure is the median of three children, all three printed.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import _common as bench
 
 BY = ("round_id", "force", "case_type")
 FORMATS = ("csv", "parquet")
+TIME_RUNS = 7
+MEMORY_RUNS = 3
 
 
 def _baseline(fmt: str):
@@ -45,7 +50,11 @@ def _project(path: Path, rounds):
 
 def child(kind: str, fmt: str, path: str, registry: str) -> None:
     """Child process: load once (project or baseline) and report the memory used."""
-    import pandas as pd  # noqa: F401  (imported before the baseline RSS is taken)
+    # imported before the baseline RSS is taken: libraries (pyarrow's readers are otherwise imported lazily,
+    # about 5 MiB for pyarrow.parquet) are not the data's memory
+    import pandas as pd  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
 
     import inspection_analysis.counts  # noqa: F401
     from inspection_analysis.io import load_rounds
@@ -83,17 +92,17 @@ def main() -> None:
                     "load_cases + to_counts": lambda: _project(path, rounds),
                     f"bare pandas.read_{fmt}": lambda: read(path),
                 },
-                repeat=3,
+                repeat=TIME_RUNS,
             )
             speed[fmt] = tuple(bench.print_timings(times).values())
-            print(f"{fmt}: peak memory (child processes)")
+            print(f"{fmt}: peak memory (median of {MEMORY_RUNS} child processes)")
             for kind in ("project", "baseline"):
-                run = bench.run_self_child(__file__, kind, fmt, str(path), str(registry))
-                data = run.json()
-                used = data["peak_rss_bytes"] - data["rss_before"]
-                print(f"  {kind:<8}  peak increase {bench.mib(used)}, loaded frame {bench.mib(data['frame_bytes'])}, "
-                      f"ratio {used / data['frame_bytes']:.2f}")
-                memory[fmt, kind] = (used, data["frame_bytes"])
+                runs = [bench.run_self_child(__file__, kind, fmt, str(path), str(registry)).json() for _ in range(MEMORY_RUNS)]
+                rises = [data["peak_rss_bytes"] - data["rss_before"] for data in runs]
+                used, frame_bytes = bench.median(rises), runs[0]["frame_bytes"]
+                print(f"  {kind:<8}  peak increase {bench.mib(used)} (runs: {', '.join(bench.mib(r) for r in rises)}), "
+                      f"loaded frame {bench.mib(frame_bytes)}, ratio {used / frame_bytes:.2f}")
+                memory[fmt, kind] = (used, frame_bytes)
 
     print()
     for fmt in FORMATS:

@@ -22,7 +22,6 @@ __all__ = ["duplicate_case_problems"]
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: multiplying by it permutes uint64
 _BYTE_MASKS = np.array([(1 << (8 * r)) - 1 for r in range(9)], dtype=np.uint64)  # the low r bytes
 _HASH_CHUNK = 1 << 16  # rows hashed at a time, to keep temporary arrays small (0.5 MiB each)
-_FLAGS = 1 << 20  # flags for the low bits of repeated keys (1 MiB)
 
 
 def _text_hash(values: pd.Series, seed: np.ndarray, *, rows: np.ndarray | None = None,
@@ -129,18 +128,18 @@ def _repeated(key: np.ndarray) -> np.ndarray:
     """Positions of the keys (an integer array) that occur more than once.
 
     A sorted copy finds the repeated keys (usually none, or a few hundred
-    chance repeats of a 32-bit key). Their low 20 bits mark a table of
-    2**20 flags, so one look-up per key finds the few rows that may hold
-    one, and those are checked exactly.
+    chance repeats of a 32-bit key). Their low 16 bits mark a table of
+    2**16 flags (small enough to stay in the processor's cache), so one
+    look-up per key finds the few rows that may hold one, and those are
+    checked exactly.
     """
     ordered = np.sort(key)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     if not repeated.size:
         return np.zeros(0, dtype=np.intp)
-    flags = np.zeros(_FLAGS, dtype=bool)
-    flags[repeated & (_FLAGS - 1)] = True
-    low_bits = np.bitwise_and(key, _FLAGS - 1, out=ordered)  # the sorted copy is done with: reuse its memory
-    maybe = np.flatnonzero(flags[low_bits])
+    flags = np.zeros(1 << 16, dtype=bool)
+    flags[repeated.astype(np.uint16)] = True  # the cast keeps the low 16 bits
+    maybe = np.flatnonzero(np.take(flags, key.astype(np.uint16)))
     return maybe[np.isin(key[maybe], repeated)]
 
 

@@ -29,6 +29,10 @@ __all__ = ["Findings", "missing_column_problems", "check_allowed", "strip_text",
            "reads_as_categorical", "rename_columns", "validate_case_frame"]
 
 
+_CASE_TYPE_DTYPE = pd.CategoricalDtype(CASE_TYPES)
+_CRITERION_DTYPE = pd.CategoricalDtype(CRITERION_VALUES)
+
+
 @dataclass
 class Findings:
     """Problems collected across rules and files (``omitted`` counts those not listed)."""
@@ -253,18 +257,18 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
     empties.append(no_id)
     checks.append((no_id, "case_id", "a case_id (the cell is empty)"))
     if "case_type" in frame.columns:
-        categorical("case_type", CASE_TYPES, values.get("case_type", {}), pd.CategoricalDtype(CASE_TYPES),
+        categorical("case_type", CASE_TYPES, values.get("case_type", {}), _CASE_TYPE_DTYPE,
                     "one of: " + ", ".join(CASE_TYPES) + ", or empty")
     gcodes = categorical("grade", GRADES, values.get("grade", {}), GRADE_DTYPE,
                          "one of: " + ", ".join(GRADES) + " (or a spelling listed under [values.grade] in the column mapping)",
                          "a grade (the cell is empty)")
-    three = np.array([s == "3-point" for s in registry.set_index("round_id")["scale"].reindex(round_ids)] + [False])
+    three = np.append(registry["scale"].to_numpy() == "3-point", False)  # by round code; code -1 (unknown): False
     adequate = gcodes == GRADES.index("adequate")
     checks.append((adequate & three[rcodes] if adequate.any() else None, "grade",
                    "good, requires improvement or inadequate: 'adequate' is not on the 3-point scale of this round"))
     for col in frame.columns:
         if is_criterion_column(col):
-            categorical(col, CRITERION_VALUES, values.get("criteria", {}), pd.CategoricalDtype(CRITERION_VALUES),
+            categorical(col, CRITERION_VALUES, values.get("criteria", {}), _CRITERION_DTYPE,
                         "one of: " + ", ".join(CRITERION_VALUES) + ", or empty if not recorded")
         elif col == "synthetic":
             codes = categorical(col, ("false", "true"), {}, pd.CategoricalDtype(["false", "true"]), "True or False",
