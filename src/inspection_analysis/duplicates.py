@@ -1,9 +1,10 @@
 """The duplicate check across case files: a ``case_id`` may appear once per round.
 
-Rows are keyed by 64-bit hashes of (round, ``case_id``) computed from the
-UTF-8 bytes of pyarrow text with numpy, and the keys sorted; only rows whose
-keys repeat are compared exactly, so a hash collision can never report (or
-hide) a duplicate.
+Rows are keyed by hashes of (round, ``case_id``) computed from the UTF-8
+bytes of pyarrow text with numpy, and the keys sorted: a 32-bit key of each
+id's length and first and last 8 bytes, then a 64-bit hash of every byte for
+the rows whose short key repeats. Only rows whose keys repeat are compared
+exactly, so a hash collision can never report (or hide) a duplicate.
 """
 
 from __future__ import annotations
@@ -61,9 +62,7 @@ def _text_hash(values: pd.Series, seed: np.ndarray, *, rows: np.ndarray | None =
     def hash_part(part):
         k, at, first = part
         start, length = _spans(arrays[k][0], at)
-        words, keep = _words(arrays[k][1], start, length)
-        if keep is not None:  # read from a padded copy of these texts' bytes (see _words)
-            start = start - int(start.min())
+        words, start, keep = _words(arrays[k][1], start, length)
         last = np.maximum(start + length - 8, start)
         h = _mix_seed(length.astype(np.uint64), seed[first : first + len(start)])
         shifted = np.empty_like(h)
@@ -98,21 +97,21 @@ def _spans(offsets: np.ndarray, at: slice | np.ndarray) -> tuple[np.ndarray, np.
     return start, end - start
 
 
-def _words(data: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """The 8 bytes starting at every byte of ``data``, as little-endian integers, and the byte masks of short texts.
+def _words(data: np.ndarray, start: np.ndarray, length: np.ndarray):
+    """The 8 bytes starting at every byte of ``data`` as little-endian integers, the texts' starts in them, and masks.
 
-    A strided view of ``data``, not a copy. When some text is shorter than 8
-    bytes its word may run past the data, so the view is of a copy of these
-    texts' bytes (from the first one's start), padded with 8 zero bytes, and
-    the masks (``None`` when no text is short) keep only each text's own
-    bytes.
+    Normally a strided view of ``data`` (not a copy), ``start`` itself and
+    no masks. When some text is shorter than 8 bytes its word may run past
+    the data, so the view is of a copy of these texts' bytes, padded with 8
+    zero bytes, the starts are moved to match, and the masks keep only each
+    text's own bytes.
     """
     keep = None
     if len(length) and length.min() < 8:
         lo, hi = int(start.min()), int((start + length).max())
-        data = np.concatenate([data[lo:hi], np.zeros(8, np.uint8)])
+        data, start = np.concatenate([data[lo:hi], np.zeros(8, np.uint8)]), start - lo
         keep = _BYTE_MASKS[np.minimum(length, 8)]
-    return np.ndarray(shape=(max(len(data) - 7, 0),), dtype="<u8", buffer=data, strides=(1,)), keep
+    return np.ndarray(shape=(max(len(data) - 7, 0),), dtype="<u8", buffer=data, strides=(1,)), start, keep
 
 
 def _mix_seed(h: np.ndarray, seed: np.ndarray) -> np.ndarray:
