@@ -235,6 +235,23 @@ def test_ods_and_parquet_load(tmp_path):
         assert load_cases(tmp_path / name)["grade"].tolist() == ["inadequate", "good"]
 
 
+def test_parquet_written_by_pandas_with_an_index(tmp_path):
+    # pandas stores its index in the file: an unnamed one is row labels, a named one (here case_id) is a column
+    frame = pd.DataFrame({"round_id": ["mps-2018"] * 3, "case_id": ["O1", "O2", "O3"],
+                          "grade": ["inadequate", "good", "good"]}, index=[5, 7, 9])
+    frame.to_parquet(tmp_path / "labelled.parquet")
+    frame.set_index("case_id").to_parquet(tmp_path / "indexed.parquet")
+    for name in ("labelled.parquet", "indexed.parquet"):
+        cases = load_cases(tmp_path / name)
+        assert cases["case_id"].tolist() == ["O1", "O2", "O3"], name
+        assert cases["grade"].tolist() == ["inadequate", "good", "good"], name
+        assert cases.index.tolist() == [0, 1, 2], name
+    bad = frame.assign(grade=["inadequate", "excellent", "good"]).set_index("case_id")
+    bad.to_parquet(tmp_path / "bad.parquet")
+    p = load_problem(tmp_path / "bad.parquet")
+    assert (p.file, p.row, p.column, p.value) == ("bad.parquet", 3, "grade", "excellent")
+
+
 def test_two_headings_mapped_to_one_column(tmp_path):
     path = write(tmp_path, "q3.csv", "round_id,Case Ref,case_id,grade\nmps-2017-q3,A,A,good\n")
     p = load_problem(path, mapping=load_mapping())

@@ -180,10 +180,14 @@ def _to_pandas(table) -> pd.DataFrame:
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     pool.release_unused()
+    if any(level is not None for level in frame.index.names):  # a named index (a file written by pandas) is data
+        frame = frame.reset_index()
     if not coded:
         return frame
-    # one frame built from the arrays (setting columns one by one would copy each categorical)
-    return pd.DataFrame({name: coded[name] if name in coded else frame[name] for name in names}, copy=False)
+    # one frame built from the arrays (setting columns one by one would copy each categorical); an unnamed
+    # index written by pandas (``__index_level_0__``) stays the index, as the bare reader leaves it
+    return pd.DataFrame({name: coded[name] if name in coded else frame[name] for name in names
+                         if name in coded or name in frame.columns}, copy=False)
 
 
 def _is_text_dictionary(arrow_type) -> bool:
