@@ -8,6 +8,8 @@ probability, given the total ``s``, that a table lies in the rejection region
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["max_over_nuisance", "log_comb", "logsumexp_rows"]
@@ -43,13 +45,13 @@ class _NuisanceProfile:
         total = log_q.size - 1
         self.s = keep.astype(float)
         self.s2 = self.s**2
-        self.counts = np.stack([self.s, total - self.s])  # successes and failures, as rows
+        self.counts = np.array([self.s, total - self.s])  # successes and failures, as rows
         self.base = log_q[keep] + log_comb(total)[keep]
-        self.cutoff = _SPARE + np.log(keep.size)
+        self.cutoff = _SPARE + math.log(keep.size)
         self.ends = (float(log_q[0]), float(log_q[-1]))  # log P at pi = 0 and pi = 1
-        q0, q1, q_before_last, q_last = np.exp(log_q[[0, 1, -2, -1]])
+        q0, q1, q_before_last, q_last = (math.exp(v) for v in log_q[[0, 1, -2, -1]].tolist())
         # P'(0) = N (q_1 - q_0) and P'(1) = N (q_N - q_{N-1}): the slopes' signs at the ends
-        self.end_slopes = (float(q1 - q0), float(q_last - q_before_last))
+        self.end_slopes = (q1 - q0, q_last - q_before_last)
         self.total = total
 
     def _log_weights(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +60,10 @@ class _NuisanceProfile:
         ``pi`` is 1-D, each strictly inside (0, 1), so every log term is
         finite; one row per ``pi``, one column per kept ``s``.
         """
-        z = np.stack([np.log(pi), np.log1p(-pi)], axis=1) @ self.counts  # s log(pi) + (N - s) log(1 - pi)
+        logs = np.empty((pi.size, 2))
+        np.log(pi, out=logs[:, 0])
+        np.log1p(-pi, out=logs[:, 1])
+        z = logs @ self.counts  # s log(pi) + (N - s) log(1 - pi)
         z += self.base
         top = z.max(axis=1)
         z -= top[:, None]
@@ -151,25 +156,27 @@ def max_over_nuisance(log_q, *, grid_size: int | None = None) -> tuple[float, fl
     values[0], values[-1] = profile.ends
     values[1:-1] = profile(pi[1:-1])
     best = int(np.argmax(values))
-    rising = np.concatenate([[True], values[1:] >= values[:-1]])  # not below the left neighbour
-    falling = np.concatenate([values[:-1] >= values[1:], [True]])  # not below the right neighbour
-    peaks = np.flatnonzero(rising & falling & (values >= values[best] + np.log(0.95)))
-    lo = np.maximum(pi[np.maximum(peaks - 1, 0)], _EDGE)
-    hi = np.minimum(pi[np.minimum(peaks + 1, m)], 1 - _EDGE)
+    around = np.concatenate(([-np.inf], values, [-np.inf]))
+    # grid points not below either neighbour, within 5% of the best
+    peaks = np.flatnonzero((values >= around[:-2]) & (values >= around[2:]) & (values >= values[best] + _NEAR_BEST))
+    below, above = np.maximum(peaks - 1, 0), np.minimum(peaks + 1, m)
+    lo, hi = np.maximum(pi[below], _EDGE), np.minimum(pi[above], 1 - _EDGE)
     # start each search at the vertex of the parabola through the peak and its neighbours (in theta)
-    left, mid, right = values[np.maximum(peaks - 1, 0)], values[peaks], values[np.minimum(peaks + 1, m)]
+    left, mid, right = values[below], values[peaks], values[above]
     curvature = left - 2 * mid + right
     with np.errstate(divide="ignore", invalid="ignore"):
-        shift = np.where(curvature < 0, 0.5 * (left - right) / curvature, 0.0)
-    start = np.clip(np.sin(theta[peaks] + np.nan_to_num(np.clip(shift, -1, 1)) * theta[1]) ** 2, lo, hi)
+        shift = np.minimum(np.maximum(0.5 * (left - right) / curvature, -1.0), 1.0)
+    shift[~(curvature < 0) | np.isnan(shift)] = 0.0
+    start = np.minimum(np.maximum(np.sin(theta[peaks] + shift * theta[1]) ** 2, lo), hi)
     where, refined = _refine(profile, lo, hi, start)
     k = int(np.argmax(refined)) if refined.size else 0
     if refined.size and refined[k] > values[best]:
-        return float(np.clip(np.exp(refined[k]), 0.0, 1.0)), float(where[k])
-    return float(np.clip(np.exp(values[best]), 0.0, 1.0)), float(pi[best])
+        return min(math.exp(refined[k]), 1.0), float(where[k])
+    return min(math.exp(values[best]), 1.0), float(pi[best])
 
 
 _EDGE = 1e-15  # refinement stays this far inside (0, 1); the end points are on the grid
+_NEAR_BEST = math.log(0.95)  # grid peaks this close to the best (in log P) are refined
 _CLOSE = 1e-5  # Newton steps this short (in kernel widths) end the refinement
 
 

@@ -65,8 +65,18 @@ def _hypergeom_cdf(k, s, n1: int, n2: int) -> np.ndarray:
     k, s = np.asarray(k, dtype=float), np.asarray(s, dtype=float)
     top, bottom = np.minimum(s, n1), np.maximum(s - n2, 0)
     inner = (k >= bottom) & (k < top)
-    inside = np.clip(boost_cdf(np.where(inner, k, bottom), s, n1, n1 + n2), 0.0, 1.0)  # k moved into the support
+    inside = np.minimum(np.maximum(boost_cdf(np.where(inner, k, bottom), s, n1, n1 + n2), 0.0), 1.0)  # k moved into the support
     return np.where(inner, inside, np.where(k >= top, 1.0, 0.0))
+
+
+def _windows(values: np.ndarray, width: int) -> np.ndarray:
+    """Every run of ``width`` consecutive values, one per row: a read-only strided view, not a copy.
+
+    :func:`numpy.lib.stride_tricks.sliding_window_view` of a 1-D array,
+    without its argument handling (a noticeable part of a small test).
+    """
+    step = values.strides[0]
+    return np.lib.stride_tricks.as_strided(values, (values.size - width + 1, width), (step, step), writeable=False)
 
 
 def _conditional_log_pmf(n1: int, n2: int) -> np.ndarray:
@@ -76,13 +86,11 @@ def _conditional_log_pmf(n1: int, n2: int) -> np.ndarray:
     ``log C(n2, s - a)`` part is a sliding window over ``log C(n2, .)`` padded
     with ``-inf``, so no index arithmetic is needed.
     """
-    from numpy.lib.stride_tricks import sliding_window_view
-
     total = n1 + n2
     pad = np.full(n1, -np.inf)
     padded = np.concatenate([pad, _log_comb(n2), pad])  # padded[j] = log C(n2, j - n1)
     # row s, column a needs padded[s - a + n1]: a window of the reversed array
-    windows = sliding_window_view(padded[::-1], n1 + 1)[::-1]  # windows[s, a] = padded[s + n1 - a]
+    windows = _windows(padded[::-1], n1 + 1)[::-1]  # windows[s, a] = padded[s + n1 - a]
     return windows[: total + 1] + (_log_comb(n1)[None, :] - _log_comb(total)[:, None])
 
 
@@ -145,11 +153,10 @@ class BoschlooRegion:
         if n1 + n2 > _LINEAR_TOTAL:
             pmf = np.exp(self._log_pmf)
         else:
-            from numpy.lib.stride_tricks import sliding_window_view
-
-            pad = np.zeros(n1)
-            padded = np.concatenate([pad, np.exp(_log_comb(n2)), pad])[::-1]
-            pmf = sliding_window_view(padded, n1 + 1)[::-1] * np.exp(_log_comb(n1))  # C(n2, s - a) C(n1, a)
+            comb1 = np.exp(_log_comb(n1))
+            padded = np.zeros(2 * n1 + n2 + 1)
+            padded[n1 : n1 + n2 + 1] = comb1 if n2 == n1 else np.exp(_log_comb(n2))
+            pmf = _windows(padded[::-1], n1 + 1)[::-1] * comb1  # C(n2, s - a) C(n1, a)
             pmf /= np.exp(_log_comb(n1 + n2))[:, None]
         return np.cumsum(pmf, axis=1, out=pmf)
 
@@ -211,7 +218,7 @@ class BoschlooRegion:
         # (and its re-check, 1), so counting them can only move a*(s) onto cells holding that same value
         a_star[x1 + x2] = max(a_star[x1 + x2], x1)
         empty = a_star < np.maximum(0, s - self.n2)
-        q = grid[s, np.clip(a_star, 0, n1)]
+        q = grid[s, np.minimum(np.maximum(a_star, 0), n1)]
         with np.errstate(divide="ignore"):
             log_q = q if log_scale else np.log(q)
         log_q = np.minimum(np.where(empty, -np.inf, log_q), 0.0)
