@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.grades import GRADES
-from inspection_analysis.problems import MAX_PROBLEMS_PER_RULE, AuditDataError, Problem
+from inspection_analysis.problems import FIRST_DATA_ROW, MAX_PROBLEMS_PER_RULE, AuditDataError, Problem
 
 __all__ = ["parquet_long_counts"]
 
@@ -77,7 +77,7 @@ def parquet_long_counts(path: Path, by: list[str], round_ids: list[str]) -> tupl
         total = con.execute(f"SELECT count(*) FROM src WHERE {where}").fetchone()[0]
         rows = con.execute(f"SELECT filename, file_row_number, CAST({_ident(value)} AS VARCHAR) FROM src WHERE {where} "
                            f"ORDER BY filename, file_row_number LIMIT {MAX_PROBLEMS_PER_RULE}").fetchall()
-        problems += [Problem(Path(f).name, int(r) + 2, column, "" if v is None else v, expected) for f, r, v in rows]
+        problems += [Problem(Path(f).name, int(r) + FIRST_DATA_ROW, column, "" if v is None else v, expected) for f, r, v in rows]
         omitted += total - len(rows)
     if "round_id" in columns and "case_id" in columns:
         problems += [Problem(path.name, None, "case_id", c, f"a case_id unique within round {r} (it appears {k} times)")

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.problems import MAX_PROBLEMS_PER_RULE, Problem
+from inspection_analysis.problems import FIRST_DATA_ROW, MAX_PROBLEMS_PER_RULE, Problem
 from inspection_analysis.validation import _arrow_chunks, _offsets_and_bytes
 
 __all__ = ["duplicate_case_problems"]
@@ -192,7 +192,7 @@ def duplicate_case_problems(frame: pd.DataFrame, files: Sequence[tuple[str, int]
     shown = repeated[:MAX_PROBLEMS_PER_RULE]
     starts = np.cumsum([0, *(n for _, n in files)])
     which = np.searchsorted(starts, shown, side="right") - 1
-    names, rows = [files[i][0] for i in which], (shown - starts[which] + 2).tolist()  # header = row 1
+    names, rows = [files[i][0] for i in which], (shown - starts[which] + FIRST_DATA_ROW).tolist()
     keys = list(zip(frame["round_id"].iloc[shown].astype(str), frame["case_id"].iloc[shown]))
     where = [f"{name} row {row}" for name, row in zip(names, rows)]
     at: dict[tuple[str, str], list[str]] = {}

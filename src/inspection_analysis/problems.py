@@ -14,10 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Problem", "AuditDataError", "AuditDataWarning", "MAX_PROBLEMS_PER_RULE", "problems_from_mask"]
+__all__ = ["Problem", "AuditDataError", "AuditDataWarning", "FIRST_DATA_ROW", "MAX_PROBLEMS_PER_RULE",
+           "problems_from_mask"]
 
 #: At most this many problems are listed per rule; the rest are counted.
 MAX_PROBLEMS_PER_RULE = 50
+
+#: The spreadsheet row of the first data row (the header is row 1): data row ``i`` (0-based) is row ``i + FIRST_DATA_ROW``.
+FIRST_DATA_ROW = 2
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def problems_from_mask(mask, *, file: str, column: str | None, values, expected,
     text = np.array(["" if pd.isna(v) else str(v) for v in _take(values, idx)], dtype=object)
     exp = np.full(len(idx), expected, dtype=object) if isinstance(expected, str) else np.array(
         [str(e) for e in _take(expected, idx)], dtype=object)
-    row_numbers = (idx + 2) if rows is None else np.asarray(_take(rows, idx), dtype=np.int64)
+    row_numbers = (idx + FIRST_DATA_ROW) if rows is None else np.asarray(_take(rows, idx), dtype=np.int64)
     # a run continues while the row follows the previous one with the same value and expectation
     continues = (np.diff(row_numbers) == 1) & (text[1:] == text[:-1]) & (exp[1:] == exp[:-1])
     starts = np.flatnonzero(np.r_[True, ~continues]) if len(idx) else idx

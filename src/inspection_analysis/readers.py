@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.problems import AuditDataError, AuditDataWarning, Problem
+from inspection_analysis.problems import FIRST_DATA_ROW, AuditDataError, AuditDataWarning, Problem
 
 __all__ = ["SUPPORTED_SUFFIXES", "read_table"]
 
@@ -338,7 +338,7 @@ def read_table(path: str | Path, *, categorical: Callable[[str], bool] | None = 
         blank = frame.isna().all(axis=1).to_numpy()
         n_trailing = len(blank) - (np.flatnonzero(~blank)[-1] + 1) if (~blank).any() else len(blank)
     if n_trailing:
-        first = len(frame) - n_trailing + 2
+        first = len(frame) - n_trailing + FIRST_DATA_ROW
         if n_trailing == len(frame):
             raise _fail(path.name, "at least one case row under the header", "a header row only")
         warnings.warn(f"{path.name}: ignored {n_trailing} trailing blank row(s), rows {first} to {first + n_trailing - 1}",

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from inspection_analysis.problems import FIRST_DATA_ROW
+
 __all__ = ["read_case_list", "allocate_proportional", "draw_sample", "AuditPlan", "files_needed"]
 
 
@@ -63,7 +65,7 @@ def read_case_list(path: str | Path, id_column: str = "case_id") -> pd.DataFrame
         raise ValueError(f"case list {path.name} has no column {id_column!r}; columns are {list(frame.columns)}")
     ids = frame[id_column].str.strip()
     if (ids == "").any():
-        raise ValueError(f"case list {path.name} has a blank {id_column!r} in row {int(np.argmax(ids == '')) + 2}")
+        raise ValueError(f"case list {path.name} has a blank {id_column!r} in row {int(np.argmax(ids == '')) + FIRST_DATA_ROW}")
     if ids.duplicated().any():
         raise ValueError(f"case list {path.name} repeats a value of {id_column!r} ({int(ids.duplicated().sum())} repeats)")
     return frame.assign(**{id_column: ids})
