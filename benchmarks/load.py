@@ -41,7 +41,7 @@ def _baseline(fmt: str):
 
 
 def _project(path: Path, rounds):
-    from inspection_analysis.counts import to_counts
+    from inspection_analysis.counts.table import to_counts
     from inspection_analysis.io import load_cases
 
     frame = load_cases(path, rounds=rounds)
@@ -56,7 +56,7 @@ def child(kind: str, fmt: str, path: str, registry: str) -> None:
     import pyarrow.csv  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    import inspection_analysis.counts  # noqa: F401
+    import inspection_analysis.counts.table  # noqa: F401
     from inspection_analysis.io import load_rounds
 
     rounds = load_rounds(registry)

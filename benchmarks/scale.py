@@ -36,7 +36,7 @@ def child(kind: str, path: str, registry: str) -> None:
     """Child process: count (project or bare DuckDB), or load one file with pandas, against the registry file."""
     import duckdb
 
-    from inspection_analysis.counts import to_counts
+    from inspection_analysis.counts.table import to_counts
     from inspection_analysis.io import load_cases, load_rounds
 
     rounds = load_rounds(registry)

@@ -65,8 +65,8 @@ def bench_rate_ci() -> None:
 
 
 def bench_compare_rounds() -> None:
-    from inspection_analysis.compare import compare_rounds
-    from inspection_analysis.counts import to_counts
+    from inspection_analysis.analysis.compare import compare_rounds
+    from inspection_analysis.counts.table import to_counts
     from inspection_analysis.io import load_cases, load_rounds
 
     first, last = bench.national_round_ids()[0], bench.national_round_ids()[-1]

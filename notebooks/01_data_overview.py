@@ -29,7 +29,6 @@ FAILING = ["requires improvement", "inadequate"]
 import pandas as pd
 
 import inspection_analysis as ia
-from inspection_analysis.monitor import round_counts, round_rates
 
 pd.set_option("display.max_colwidth", 120)
 
@@ -57,7 +56,7 @@ rounds.loc[rounds["force"] == FORCE, ["round_id", "label", "period", "assessor",
 # %%
 published = ia.load_published(rounds=rounds)
 counts = ia.to_counts(published, failing=FAILING)
-round_counts(counts, FORCE, rounds)
+ia.round_counts(counts, FORCE, rounds)
 
 # %% [markdown]
 # ## Published against missing
@@ -69,7 +68,7 @@ round_counts(counts, FORCE, rounds)
 # not have shown.
 
 # %%
-round_rates(counts, FORCE, rounds)[["round_id", "label", "assessor", "n", "failures", "counts_published"]]
+ia.round_rates(counts, FORCE, rounds)[["round_id", "label", "assessor", "n", "failures", "counts_published"]]
 
 # %% [markdown]
 # ## Provenance: every published number with its source

@@ -29,8 +29,6 @@ CONFIDENCE_LEVEL = 0.95
 import pandas as pd
 
 import inspection_analysis as ia
-from inspection_analysis import figures
-from inspection_analysis.monitor import round_counts, round_rates
 
 # %%
 rounds = ia.load_rounds()
@@ -43,7 +41,7 @@ counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
 # published (`counts_published` False), such as the 170-file audit, keep their row with no rate.
 
 # %%
-rates = round_rates(counts, FORCE, rounds, confidence_level=CONFIDENCE_LEVEL)
+rates = ia.round_rates(counts, FORCE, rounds, confidence_level=CONFIDENCE_LEVEL)
 rates.round(3)
 
 # %% [markdown]
@@ -58,7 +56,7 @@ rates.round(3)
 
 # %%
 methods = pd.concat(
-    [round_rates(counts, FORCE, rounds, confidence_level=CONFIDENCE_LEVEL, method=m)
+    [ia.round_rates(counts, FORCE, rounds, confidence_level=CONFIDENCE_LEVEL, method=m)
      for m in ("wilson", "clopper_pearson", "jeffreys")],
     ignore_index=True,
 )
@@ -80,8 +78,8 @@ methods.loc[methods["round_id"] == "mps-2017-q3", ["round_id", "method", "rate",
 # published nothing at all).
 
 # %%
-series = round_counts(counts, FORCE, rounds)
-fig, ax = figures.grade_distribution(
+series = ia.round_counts(counts, FORCE, rounds)
+fig, ax = ia.figures.grade_distribution(
     series.dropna(subset=["n"]), title="Most case files failed in every published round",
     subtitle="Share of case files by grade, Metropolitan Police Service, 2016 to 2018",
 )
@@ -93,7 +91,7 @@ fig, ax = figures.grade_distribution(
 # ## Figure 2: failure rate with 95% Wilson intervals
 
 # %%
-fig, ax = figures.failure_rates(
+fig, ax = ia.figures.failure_rates(
     rates.dropna(subset=["n"]), title="No significant fall in failure rate since 2016",
     subtitle="Case files requiring improvement or inadequate, 95% Wilson intervals, 2016 to 2018",
 )

@@ -36,9 +36,6 @@ MARGIN = 0.10
 import pandas as pd
 
 import inspection_analysis as ia
-from inspection_analysis import figures
-from inspection_analysis.quarterly import series_comparisons
-from inspection_analysis.sensitivity import detectable_improvements
 
 pd.set_option("display.max_colwidth", 400)
 
@@ -56,7 +53,7 @@ counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
 # the one before it. Rounds without published failure counts are skipped.
 
 # %%
-comparisons = series_comparisons(counts, FORCE, rounds, baseline=BASELINE, confidence_level=CONFIDENCE_LEVEL,
+comparisons = ia.series_comparisons(counts, FORCE, rounds, baseline=BASELINE, confidence_level=CONFIDENCE_LEVEL,
                                  margin=MARGIN)
 comparisons[["kind", "baseline", "follow_up", "rate_baseline", "rate_follow_up", "difference", "difference_low",
              "difference_high", "pvalue", "pvalue_improvement", "min_detectable_improvement",
@@ -90,12 +87,12 @@ print(sensitivity)
 # then the curve for 50 to 1,000 files.
 
 # %%
-detectable_improvements(counts, BASELINE, [50, 100, sensitivity.n, 300, 500], alpha=1 - CONFIDENCE_LEVEL,
+ia.detectable_improvements(counts, BASELINE, [50, 100, sensitivity.n, 300, 500], alpha=1 - CONFIDENCE_LEVEL,
                         critical=True).round(4)
 
 # %%
-curve = detectable_improvements(counts, BASELINE, [*range(50, 1001, 10), sensitivity.n], alpha=1 - CONFIDENCE_LEVEL)
-fig, ax = figures.power_curve(
+curve = ia.detectable_improvements(counts, BASELINE, [*range(50, 1001, 10), sensitivity.n], alpha=1 - CONFIDENCE_LEVEL)
+fig, ax = ia.figures.power_curve(
     curve, sensitivity.n,
     title=f"An audit of {sensitivity.n} files detects only large falls",
     subtitle="Smallest fall in failure rate detectable (80% power, one-sided 5%) against 2016 (n = 374)",

@@ -39,9 +39,6 @@ CONFIDENCE_LEVEL = 0.95
 # %%
 import pandas as pd
 
-from inspection_analysis import figures
-from inspection_analysis.monitor import round_rates
-from inspection_analysis.quarterly import quarter_update
 
 pd.set_option("display.max_colwidth", 400)
 
@@ -64,10 +61,10 @@ cases = ia.load_cases(DATA_PATH, rounds=rounds)
 # updates the p-chart.
 
 # %%
-update = quarter_update(cases, ROUND_ID, baseline=BASELINE, failing=FAILING, rounds=rounds,
+update = ia.quarter_update(cases, ROUND_ID, baseline=BASELINE, failing=FAILING, rounds=rounds,
                         confidence_level=CONFIDENCE_LEVEL)
 print("SYNTHETIC DATA: these are not real audit results." if update.synthetic else "Real case-level data.")
-round_rates(update.counts, update.force, rounds, confidence_level=CONFIDENCE_LEVEL)
+ia.round_rates(update.counts, update.force, rounds, confidence_level=CONFIDENCE_LEVEL)
 
 # %% [markdown]
 # ## Compared with the baseline and with the previous round
@@ -90,7 +87,7 @@ for sentence in changes["sentence"]:
 # %%
 chart = update.p_chart
 print(chart)
-fig, ax = figures.p_chart_figure(
+fig, ax = ia.figures.p_chart_figure(
     chart,
     title="Failure rate by round with control limits",
     subtitle=f"p-chart, {update.force.upper()}, including {ROUND_ID}" + (" (SYNTHETIC)" if update.synthetic else ""),

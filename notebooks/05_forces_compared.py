@@ -26,8 +26,6 @@ FAILING = ["requires improvement", "inadequate"]
 
 # %%
 import inspection_analysis as ia
-from inspection_analysis import figures
-from inspection_analysis.forces import funnel, funnel_inputs, funnel_limits_frame, funnel_points
 
 # %% [markdown]
 # `funnel_inputs` applies the one rule the report also uses: of each force's rounds, the latest
@@ -37,12 +35,12 @@ from inspection_analysis.forces import funnel, funnel_inputs, funnel_limits_fram
 # %%
 rounds = ia.load_rounds()
 counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
-table = funnel(funnel_inputs(counts, rounds), rounds=rounds)
+table = ia.funnel(ia.funnel_inputs(counts, rounds), rounds=rounds)
 table
 
 # %%
-fig, ax = figures.funnel_figure(
-    funnel_points(table, rounds), funnel_limits_frame(table),
+fig, ax = ia.figures.funnel_figure(
+    ia.funnel_points(table, rounds), ia.funnel_limits_frame(table),
     title="Forces' failure rates against the pooled rate",
     subtitle="Latest inspectorate round with a full grade split per force, 2016-2023, 95% and 99.8% limits",
 )

@@ -34,7 +34,6 @@ FAILING = ["requires improvement", "inadequate"]
 import pandas as pd
 
 import inspection_analysis as ia
-from inspection_analysis.assessors import agreement_from_cases
 
 # %% [markdown]
 # ## 2016: bounds on agreement from the published margins
@@ -58,7 +57,7 @@ print(bounds)
 # %%
 double = pd.read_csv(DOUBLE_GRADED_PATH)
 names = ("the force (SYNTHETIC)", "the inspectorate (SYNTHETIC)")
-synthetic_kappa = agreement_from_cases(double, GRADER_A, GRADER_B, failing=FAILING, names=names)
+synthetic_kappa = ia.agreement_from_cases(double, GRADER_A, GRADER_B, failing=FAILING, names=names)
 print(synthetic_kappa)
 synthetic_kappa.table
 
@@ -75,6 +74,6 @@ synthetic_kappa.table
 # on the number of grades on the scale.
 
 # %%
-by_grade = agreement_from_cases(double, GRADER_A, GRADER_B, names=names)
+by_grade = ia.agreement_from_cases(double, GRADER_A, GRADER_B, names=names)
 print(by_grade)
 by_grade.table

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from inspection_analysis.assessors import agreement_from_cases, assessor_agreement
+from inspection_analysis.analysis.assessors import agreement_from_cases, assessor_agreement
 
 
 def test_mps_2016_default_bounds_by_hand():

@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import pytest
 
-from inspection_analysis.compare import compare_rounds
+from inspection_analysis.analysis.compare import compare_rounds
 
 LABELS = {
     "mps-2016": "2016 inspection",
@@ -279,7 +279,7 @@ def test_counts_must_be_a_frame(rounds):
 
 def test_shipped_data_integration():
     io = pytest.importorskip("inspection_analysis.io")
-    counts_mod = pytest.importorskip("inspection_analysis.counts")
+    counts_mod = pytest.importorskip("inspection_analysis.counts.table")
     counts = counts_mod.to_counts(io.load_published())
     row = compare_rounds(counts, "mps-2016", "mps-2017-q4").iloc[0]
     # the inspectorate's own published figures: 278 of 374 and 191 of 214

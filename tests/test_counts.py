@@ -7,10 +7,11 @@ or are the inspectorate's published figures.
 import pandas as pd
 import pytest
 
-from inspection_analysis.counts import to_counts
+from inspection_analysis.counts.table import to_counts
 from inspection_analysis.grades import INADEQUATE_ONLY
-from inspection_analysis.io import AuditDataError, load_cases, load_published
-from inspection_analysis.synthetic import make_synthetic_cases
+from inspection_analysis.errors import AuditDataError
+from inspection_analysis.io import load_cases, load_published
+from inspection_analysis.io.synthetic import make_synthetic_cases
 
 CONTRACT = ["round_id", "n", "failures", "n_good", "n_adequate", "n_requires_improvement", "n_inadequate", "failing", "data_kind",
             "failures_source"]

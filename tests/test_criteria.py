@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from inspection_analysis.criteria import compare_criteria
+from inspection_analysis.analysis.criteria import compare_criteria
 
 
 def _cases():

@@ -9,7 +9,7 @@ counts).
 import pandas as pd
 import pytest
 
-from inspection_analysis.disclosure import suppress_small_counts
+from inspection_analysis.report.disclosure import suppress_small_counts
 
 C = "[c]"
 

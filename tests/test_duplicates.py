@@ -1,10 +1,7 @@
-"""The duplicate case_id check (duplicates.py) against an exact reference: pandas' ``duplicated``.
+"""The duplicate case_id check (io/duplicate_ids.py) against hand-made cases and pandas' ``duplicated`` on plain objects.
 
-The check keys rows by hashes and compares only rows whose keys repeat, so
-these tests aim at the places a hash could mislead it: texts that share
-their length and first and last 8 bytes, texts shorter than a word,
-non-ASCII text, text split across Arrow chunks, and hashes that collide for
-every row.
+The cases cover texts that share their length and ends, short and empty
+texts, non-ASCII text and text split across Arrow chunks.
 """
 
 from __future__ import annotations
@@ -16,8 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspection_analysis import duplicates
-from inspection_analysis.duplicates import duplicate_case_problems
+from inspection_analysis.io.duplicate_ids import duplicate_case_problems
 
 
 def _frame(rounds, ids, chunks: int = 1) -> pd.DataFrame:
@@ -62,14 +58,6 @@ def test_short_and_empty_texts_hash_by_their_own_bytes():
 def test_same_id_in_different_rounds_is_not_a_duplicate():
     frame = _frame(["q1", "q2", "q1", "q2"], ["Z9", "Z9", "Y8", "Y8"])
     assert _reported(frame) == [] == _reference(frame)
-
-
-def test_every_hash_colliding_still_reports_exactly(monkeypatch):
-    # a hash that puts every row in one bucket: only the exact comparison decides
-    monkeypatch.setattr(duplicates, "_text_hash", lambda values, seed, *, rows=None, ends_only=False:
-                        np.zeros(len(values) if rows is None else len(rows), dtype=np.uint32 if ends_only else np.uint64))
-    frame = _frame(["q1"] * 6, ["a", "b", "c", "b", "d", "a"])
-    assert _reported(frame) == [2, 3, 5, 7] == _reference(frame)
 
 
 def test_non_arrow_ids_are_checked_too():

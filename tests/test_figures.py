@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from inspection_analysis import figures as F  # noqa: E402
-from inspection_analysis.style import CATEGORICAL, GREY, new_figure, save_figure  # noqa: E402
+from inspection_analysis.figures.style import CATEGORICAL, GREY, new_figure, save_figure  # noqa: E402
 
 NA = pd.NA
 
@@ -128,7 +128,7 @@ def test_p_chart_special_causes_distinguished_by_marker():
 
 
 def test_p_chart_figure_takes_the_p_chart_result_as_it_is():
-    from inspection_analysis.pchart import p_chart
+    from inspection_analysis.analysis.pchart import p_chart
 
     # Seven rounds of 100 files; the last (30 of 100) lies far below the lower limit (hand, tests/test_monitor.py:
     # centre 450/700 = 0.642857, LCL 0.4991): a special cause signalling improvement; 7 < 12 points: trial limits.

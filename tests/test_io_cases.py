@@ -9,8 +9,9 @@ import warnings
 import pandas as pd
 import pytest
 
-from inspection_analysis.io import AuditDataError, load_cases, load_mapping
-from inspection_analysis.problems import AuditDataWarning, Problem
+from inspection_analysis.errors import AuditDataError
+from inspection_analysis.io import load_cases, load_mapping
+from inspection_analysis.errors import AuditDataWarning, Problem
 
 HEADER = "round_id,case_id,grade\n"
 

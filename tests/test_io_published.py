@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from inspection_analysis.io import AuditDataError, load_mapping, load_published, load_rounds
+from inspection_analysis.errors import AuditDataError
+from inspection_analysis.io import load_mapping, load_published, load_rounds
 from inspection_analysis.schema import PUBLISHED_COLUMNS, ROUNDS_COLUMNS
 
 GOOD_ROW = {"figure_id": "f1", "round_id": "mps-2017-q3", "status": "primary", "n_cases": "135", "n_good": "10",

@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from inspection_analysis.forces import funnel, funnel_curves, funnel_inputs, funnel_limits_frame, funnel_points
-from inspection_analysis.monitor import round_counts, round_rates, trend
-from inspection_analysis.pchart import p_chart
+from inspection_analysis.analysis.funnel import funnel, funnel_curves, funnel_inputs, funnel_limits_frame, funnel_points
+from inspection_analysis.analysis.series import round_counts, round_rates, trend
+from inspection_analysis.analysis.pchart import p_chart
 
 Z975 = 1.959963984540054  # R: qnorm(0.975)
 
@@ -162,7 +162,7 @@ def test_funnel_curves_grid():
 
 def test_shipped_mps_series():
     io = pytest.importorskip("inspection_analysis.io")
-    counts_mod = pytest.importorskip("inspection_analysis.counts")
+    counts_mod = pytest.importorskip("inspection_analysis.counts.table")
     counts = counts_mod.to_counts(io.load_published())
     res = trend(counts)
     # rounds with published counts, in time order: 278/374, 125/135, 191/214, 210/303 (published figures)
@@ -181,7 +181,7 @@ def _wilson_by_hand(x, n, z=Z975):
 
 def test_round_rates_shipped_series_with_hand_wilson_intervals():
     io = pytest.importorskip("inspection_analysis.io")
-    counts_mod = pytest.importorskip("inspection_analysis.counts")
+    counts_mod = pytest.importorskip("inspection_analysis.counts.table")
     rounds = io.load_rounds()
     rates = round_rates(counts_mod.to_counts(io.load_published(rounds=rounds)), "mps", rounds)
     # data/rounds.csv, mps rounds by reference_date; the two 2016 re-gradings (role "regrade") are not in the series
@@ -292,7 +292,7 @@ def test_funnel_inputs_one_rule_for_comparable_rounds():
 
 def test_funnel_inputs_shipped_data():
     io = pytest.importorskip("inspection_analysis.io")
-    counts_mod = pytest.importorskip("inspection_analysis.counts")
+    counts_mod = pytest.importorskip("inspection_analysis.counts.table")
     rounds = io.load_rounds()
     out = funnel_inputs(counts_mod.to_counts(io.load_published(rounds=rounds)), rounds).set_index("force")
     # Published full splits: mps 2018 93/127/83 of 303; Lincolnshire 2019 9 good of 81 (72 failing).

@@ -14,7 +14,7 @@ import jupytext
 import nbformat
 import pytest
 
-from inspection_analysis.notebook_runner import (
+from inspection_analysis.project.notebooks import (
     NotebookExecutionError,
     execute_notebook,
     find_notebooks,

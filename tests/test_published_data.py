@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from inspection_analysis.counts import to_counts
+from inspection_analysis.counts.table import to_counts
 from inspection_analysis.io import load_published, load_rounds
 
 WORDS = {1: "one", 5: "five", 6: "six", 9: "nine"}

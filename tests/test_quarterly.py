@@ -8,8 +8,8 @@ beside each value.
 import pandas as pd
 import pytest
 
-from inspection_analysis.pchart import PChartResult
-from inspection_analysis.quarterly import QuarterUpdate, combine_counts, quarter_update, series_comparisons
+from inspection_analysis.analysis.pchart import PChartResult
+from inspection_analysis.analysis.quarter_update import QuarterUpdate, combine_counts, quarter_update, series_comparisons
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_combine_counts_replaces_published_rounds_and_drops_empty_rows():
 
 def test_series_comparisons_shipped_data():
     io = pytest.importorskip("inspection_analysis.io")
-    counts_mod = pytest.importorskip("inspection_analysis.counts")
+    counts_mod = pytest.importorskip("inspection_analysis.counts.table")
     rounds = io.load_rounds()
     counts = counts_mod.to_counts(io.load_published(rounds=rounds))
     comp = series_comparisons(counts, "mps", rounds)

@@ -7,7 +7,7 @@ Allocations are checked against hand calculations of largest-remainder
 import pandas as pd
 import pytest
 
-from inspection_analysis.sampling import allocate_proportional, draw_sample, read_case_list
+from inspection_analysis.project.sampling import allocate_proportional, draw_sample, read_case_list
 
 
 def _cases(k=200):

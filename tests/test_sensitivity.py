@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy.stats import binom, hypergeom
 
-from inspection_analysis.sensitivity import audit_sensitivity, detectable_improvements
+from inspection_analysis.analysis.planning import audit_sensitivity, detectable_improvements
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from inspection_analysis import paths
-from inspection_analysis.problems import AuditDataWarning
+from inspection_analysis.errors import AuditDataWarning
 from inspection_analysis.schema import CRITERIA
-from inspection_analysis.synthetic import (
+from inspection_analysis.io.synthetic import (
     make_synthetic_cases,
     make_synthetic_double_graded,
     synthetic_margins,

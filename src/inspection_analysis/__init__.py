@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._lazy import lazy_exports
+from inspection_analysis._lazy import lazy_exports
 
 try:
     __version__ = version("inspection-analysis")
@@ -35,29 +35,32 @@ _EXPORTS = {
     "load_cases": "io",
     "load_published": "io",
     "load_mapping": "io",
-    "AuditDataError": "io",
-    "to_counts": "counts",
-    "make_synthetic_cases": "synthetic",
+    "AuditDataError": "errors",
+    "to_counts": "counts.table",
+    "make_synthetic_cases": "io.synthetic",
     "DEFAULT_FAILING": "grades",
     "INADEQUATE_ONLY": "grades",
-    "compare_rounds": "compare",
-    "compare_criteria": "criteria",
-    "has_improved": "verdict",
-    "Verdict": "verdict",
-    "audit_sensitivity": "sensitivity",
-    "detectable_improvements": "sensitivity",
-    "round_rates": "monitor",
-    "round_counts": "monitor",
-    "funnel_inputs": "forces",
-    "quarter_update": "quarterly",
-    "QuarterUpdate": "quarterly",
-    "series_comparisons": "quarterly",
-    "trend": "monitor",
-    "p_chart": "pchart",
-    "funnel": "forces",
-    "assessor_agreement": "assessors",
-    "agreement_from_cases": "assessors",
-    "suppress_small_counts": "disclosure",
+    "compare_rounds": "analysis.compare",
+    "compare_criteria": "analysis.criteria",
+    "has_improved": "analysis.verdict",
+    "Verdict": "analysis.verdict",
+    "audit_sensitivity": "analysis.planning",
+    "detectable_improvements": "analysis.planning",
+    "round_rates": "analysis.series",
+    "round_counts": "analysis.series",
+    "funnel_inputs": "analysis.funnel",
+    "funnel_points": "analysis.funnel",
+    "funnel_limits_frame": "analysis.funnel",
+    "figures": "figures",
+    "quarter_update": "analysis.quarter_update",
+    "QuarterUpdate": "analysis.quarter_update",
+    "series_comparisons": "analysis.quarter_update",
+    "trend": "analysis.series",
+    "p_chart": "analysis.pchart",
+    "funnel": "analysis.funnel",
+    "assessor_agreement": "analysis.assessors",
+    "agreement_from_cases": "analysis.assessors",
+    "suppress_small_counts": "report.disclosure",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

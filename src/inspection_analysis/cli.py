@@ -66,7 +66,7 @@ def _redacted(problems, mapping=None) -> list[str]:
 
 
 def _cmd_report(args) -> int:
-    from .report import run_report
+    from inspection_analysis.report.run import run_report
 
     result = run_report(data=args.data, out=args.out, failing=args.failing, confidence_level=args.confidence_level,
                         publish=args.publish, notebooks=not args.no_notebooks, progress=_progress)
@@ -78,7 +78,8 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .io import AuditDataError, load_cases, load_mapping, load_rounds
+    from inspection_analysis.errors import AuditDataError
+    from inspection_analysis.io import load_cases, load_mapping, load_rounds
 
     mapping = load_mapping(args.mapping) if args.mapping else None
     root = _data_root(args)
@@ -111,8 +112,8 @@ def _cmd_validate(args) -> int:
 
 
 def _counts_and_rounds(args):
-    from .counts import to_counts
-    from .io import load_published, load_rounds
+    from inspection_analysis.counts.table import to_counts
+    from inspection_analysis.io import load_published, load_rounds
 
     root = _data_root(args)
     rounds = load_rounds(root / "rounds.csv" if root else None)
@@ -121,7 +122,7 @@ def _counts_and_rounds(args):
 
 
 def _cmd_compare(args) -> int:
-    from .compare import compare_rounds
+    from inspection_analysis.analysis.compare import compare_rounds
 
     counts, rounds = _counts_and_rounds(args)
     if args.by is not None and args.by not in counts.columns:
@@ -140,8 +141,8 @@ def _cmd_compare(args) -> int:
 
 
 def _cmd_trend(args) -> int:
-    from .monitor import trend
-    from .pchart import p_chart
+    from inspection_analysis.analysis.series import trend
+    from inspection_analysis.analysis.pchart import p_chart
 
     counts, rounds = _counts_and_rounds(args)
     result = trend(counts, force=args.force, rounds=rounds)
@@ -156,8 +157,8 @@ def _cmd_trend(args) -> int:
 def _cmd_plan(args) -> int:
     if (args.improvement is None) == (args.files is None):
         raise ValueError("give exactly one of --improvement (files needed) or --files (improvement detectable)")
-    from .sampling import files_needed
-    from .sensitivity import audit_sensitivity
+    from inspection_analysis.project.sampling import files_needed
+    from inspection_analysis.analysis.planning import audit_sensitivity
 
     counts, rounds = _counts_and_rounds(args)
     if args.files is not None:
@@ -172,7 +173,7 @@ def _cmd_plan(args) -> int:
 
 
 def _cmd_add_quarter(args) -> int:
-    from .quarters import add_quarter
+    from inspection_analysis.project.add_quarter import add_quarter
 
     added = add_quarter(args.file, args.round, label=args.label, assessor=args.assessor, period=args.period,
                         scale=args.scale, reference_date=args.reference_date, mapping=args.mapping,
@@ -185,7 +186,7 @@ def _cmd_add_quarter(args) -> int:
 
 
 def _cmd_sample(args) -> int:
-    from .sampling import draw_sample, read_case_list
+    from inspection_analysis.project.sampling import draw_sample, read_case_list
 
     cases = read_case_list(args.caselist, id_column=args.id_column)
     sample = draw_sample(cases, n=args.n, seed=args.seed, by=args.by, id_column=args.id_column)
@@ -198,7 +199,7 @@ def _cmd_sample(args) -> int:
 
 
 def _cmd_synth(args) -> int:
-    from .synthetic import write_synthetic
+    from inspection_analysis.io.synthetic import write_synthetic
 
     written = write_synthetic(overwrite=True)
     for path in written if isinstance(written, list | tuple) else [written]:
@@ -325,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     2
     """
     args = build_parser().parse_args(argv)
-    from .problems import AuditDataError
+    from inspection_analysis.errors import AuditDataError
 
     try:
         return args.handler(args)

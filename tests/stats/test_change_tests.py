@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from inspection_analysis.stats.equivalence import equivalence_test
 from inspection_analysis.stats.homogeneity import homogeneity_test
-from inspection_analysis.stats.tests import CHANGE_METHODS, change_test, change_tests, critical_count, rate_test
+from inspection_analysis.stats.hypotests import CHANGE_METHODS, change_test, change_tests, critical_count, rate_test
 
 
 def normal_sf(z: float) -> float:

@@ -6,39 +6,49 @@ ratios ``p1 / p2``; ``alternative="less"`` means H1: p1 < p2, which is an
 improvement when the outcome is failure. Intervals take ``confidence_level``;
 tests and power take ``alpha``.
 
-Functions are imported lazily from their modules on first use.
+The package imports only numpy and scipy (statsmodels where a function
+needs it, inside that function) and nothing from the package above it.
 """
 
 from __future__ import annotations
 
-from .._lazy import lazy_exports
+from inspection_analysis.stats.agreement import agreement_bounds, kappa
+from inspection_analysis.stats.bayes import prob_improvement
+from inspection_analysis.stats.equivalence import equivalence_test
+from inspection_analysis.stats.homogeneity import homogeneity_test
+from inspection_analysis.stats.hypotests import change_test, critical_count, rate_test
+from inspection_analysis.stats.multiplicity import adjust_pvalues
+from inspection_analysis.stats.ordinal import grade_shift_test
+from inspection_analysis.stats.power import ci_sample_size, cohens_h, min_detectable_change, power_change, sample_size
+from inspection_analysis.stats.proportions import diff_ci, rate_ci
+from inspection_analysis.stats.ratios import odds_ratio_ci, ratio_ci
+from inspection_analysis.stats.results import ConfidenceInterval, IntervalEstimate, TestResult
+from inspection_analysis.stats.stratified import stratified_test
+from inspection_analysis.stats.trend import trend_test
 
-_EXPORTS = {
-    "ConfidenceInterval": "results",
-    "IntervalEstimate": "results",
-    "TestResult": "results",
-    "rate_ci": "proportions",
-    "diff_ci": "proportions",
-    "ratio_ci": "ratios",
-    "odds_ratio_ci": "ratios",
-    "change_test": "tests",
-    "rate_test": "tests",
-    "homogeneity_test": "homogeneity",
-    "equivalence_test": "equivalence",
-    "critical_count": "tests",
-    "power_change": "power",
-    "sample_size": "power",
-    "min_detectable_change": "power",
-    "cohens_h": "power",
-    "ci_sample_size": "power",
-    "trend_test": "trend",
-    "grade_shift_test": "ordinal",
-    "stratified_test": "stratified",
-    "kappa": "agreement",
-    "agreement_bounds": "agreement",
-    "prob_improvement": "bayes",
-    "adjust_pvalues": "multiplicity",
-}
-
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)
+__all__ = [
+    "ConfidenceInterval",
+    "IntervalEstimate",
+    "TestResult",
+    "adjust_pvalues",
+    "agreement_bounds",
+    "change_test",
+    "ci_sample_size",
+    "cohens_h",
+    "critical_count",
+    "diff_ci",
+    "equivalence_test",
+    "grade_shift_test",
+    "homogeneity_test",
+    "kappa",
+    "min_detectable_change",
+    "odds_ratio_ci",
+    "power_change",
+    "prob_improvement",
+    "rate_ci",
+    "rate_test",
+    "ratio_ci",
+    "sample_size",
+    "stratified_test",
+    "trend_test",
+]

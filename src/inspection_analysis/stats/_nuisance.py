@@ -3,7 +3,7 @@
 An unconditional exact p-value is ``sup over pi of P(pi)`` with
 ``P(pi) = sum_s q_s Binom(s; N, pi)``, where ``q_s`` is the conditional
 probability, given the total ``s``, that a table lies in the rejection region
-(see :mod:`inspection_analysis.stats.exact`). This module finds that supremum.
+(see :mod:`inspection_analysis.stats._boschloo`). This module finds that supremum.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from ._checks import _as_count_array, check_level, check_method
-from .results import ResultMixin
+from inspection_analysis.stats._checks import _as_count_array, check_level, check_method
+from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["KappaResult", "kappa", "agreement_bounds"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_scalar_or_array, check_level, check_two_groups
-from .results import TestResult
+from inspection_analysis.stats._checks import as_scalar_or_array, check_level, check_two_groups
+from inspection_analysis.stats.results import TestResult
 
 __all__ = ["equivalence_test"]
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from ._checks import _as_count_array, check_alternative, check_level, check_method
-from .results import ResultMixin
+from inspection_analysis.stats._checks import _as_count_array, check_alternative, check_level, check_method
+from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["GradeShiftResult", "grade_shift_test"]
 

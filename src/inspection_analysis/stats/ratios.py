@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_level, check_method, check_two_groups
-from .proportions import _BISECTIONS, _invert_score, _result, _score_z, _two_group_doc, _z
-from .results import IntervalEstimate
+from inspection_analysis.stats._checks import check_level, check_method, check_two_groups
+from inspection_analysis.stats.proportions import _BISECTIONS, _invert_score, _result, _score_z, _two_group_doc, _z
+from inspection_analysis.stats.results import IntervalEstimate
 
 __all__ = ["ratio_ci", "odds_ratio_ci"]
 

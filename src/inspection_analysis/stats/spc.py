@@ -1,7 +1,7 @@
 """Statistical process control for failure rates: p-chart limits, the NHS rules, funnel limits.
 
 The stats core (numpy in, numpy and frozen dataclasses out) for
-:mod:`inspection_analysis.monitor`. The lower a failure rate, the better, so
+:mod:`inspection_analysis.analysis.series`. The lower a failure rate, the better, so
 a signal on the low side is an improvement and on the high side a concern.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_counts, check_level, check_probability
-from .results import ResultMixin
+from inspection_analysis.stats._checks import check_counts, check_level, check_probability
+from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["PChartLimits", "SpecialCauses", "p_chart_limits", "special_causes", "funnel_limits"]
 

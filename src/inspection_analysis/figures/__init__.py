@@ -1,0 +1,20 @@
+"""Figures: one module per kind of figure, in the house style of :mod:`inspection_analysis.figures.style`.
+
+Every function draws only what it is given (tidy frames computed by
+:mod:`inspection_analysis.analysis`), returns ``(fig, ax)`` and never
+computes a statistic. :func:`save_figure` writes PNG, deterministic SVG, the
+CSV of the plotted numbers and a text alternative.
+"""
+
+from inspection_analysis.figures.assessors import assessor_figure
+from inspection_analysis.figures.change import change_forest
+from inspection_analysis.figures.funnel import funnel_figure
+from inspection_analysis.figures.grades import grade_distribution
+from inspection_analysis.figures.pchart import p_chart_figure
+from inspection_analysis.figures.power import power_curve
+from inspection_analysis.figures.rates import failure_rates
+from inspection_analysis.figures.style import save_figure
+from inspection_analysis.figures.synthetic import synthetic_dot_plot
+
+__all__ = ["assessor_figure", "change_forest", "failure_rates", "funnel_figure", "grade_distribution",
+           "p_chart_figure", "power_curve", "save_figure", "synthetic_dot_plot"]

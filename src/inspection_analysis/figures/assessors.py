@@ -1,0 +1,71 @@
+"""The grades two assessors gave the same round, and the bounds on their agreement (figure 7).
+
+It draws only the numbers it is given, already computed by the library, and
+returns ``(fig, ax)``; save with :func:`inspection_analysis.figures.style.save_figure`.
+No colour carries meaning alone: markers, line styles and hatching keep it
+readable in greyscale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from inspection_analysis.figures.style import CATEGORICAL, SOURCE_PUBLISHED, percent_axis, require_columns, new_figure, pct, styled
+
+__all__ = ["assessor_figure"]
+
+
+@styled
+def assessor_figure(marginals: pd.DataFrame, agreement_low: float, agreement_high: float, *, title: str,
+                    subtitle: str, source: str = SOURCE_PUBLISHED):
+    """Figure 7: two assessors' gradings of the same cases and their possible agreement.
+
+    Parameters
+    ----------
+    marginals : pandas.DataFrame
+        One row per assessor with ``assessor`` (label) and ``rate`` (share of
+        the cases that assessor graded failing).
+    agreement_low, agreement_high : float
+        The bounds on the share of cases both assessors graded alike, implied by
+        the two marginal distributions.
+    title, subtitle, source : str
+        See :func:`inspection_analysis.figures.style.new_figure`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+        One bar per assessor (different hatching), labelled with its rate, and
+        the agreement bounds written below the bars.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, there are more than four assessors, or the
+        bounds are not ordered within [0, 1].
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"assessor": ["Inspectorate", "Force"], "rate": [0.76, 0.20]})
+    >>> fig, ax = assessor_figure(m, 0.24, 0.44, title="Assessors disagreed", subtitle="n = 132")
+    >>> len(ax.patches)
+    2
+    """
+    require_columns(marginals, ["assessor", "rate"], "marginals")
+    if len(marginals) > 4:
+        raise ValueError(f"at most four assessors can be shown, got {len(marginals)}")
+    if not 0 <= agreement_low <= agreement_high <= 1:
+        raise ValueError(f"agreement bounds must satisfy 0 <= low <= high <= 1, got {agreement_low}, {agreement_high}")
+    fig, ax = new_figure(title, subtitle, source)
+    y = np.arange(len(marginals))[::-1]
+    for yi, row, colour, hatch in zip(y, marginals.itertuples(), CATEGORICAL, ("", "//", "..", "xx"), strict=False):
+        ax.barh(yi, row.rate, color=colour, hatch=hatch, edgecolor="white")
+        ax.text(row.rate + 0.01, yi, pct(row.rate), va="center", color=CATEGORICAL[4])
+    ax.set_yticks(y, marginals["assessor"].astype(str).tolist())
+    fig.subplots_adjust(left=0.3)
+    percent_axis(ax, "x", "Share of the same cases graded requires improvement or inadequate")
+    ax.text(0, -0.25, f"Agreement between the two gradings: between {pct(agreement_low)} and {pct(agreement_high)} "
+            "of cases (bounds from the two distributions alone)", transform=ax.transAxes, fontsize=9)
+    return fig, ax

@@ -1,0 +1,68 @@
+"""The power curve: which improvements a sample of n files could detect (figure 4).
+
+It draws only the numbers it is given, already computed by the library, and
+returns ``(fig, ax)``; save with :func:`inspection_analysis.figures.style.save_figure`.
+No colour carries meaning alone: markers, line styles and hatching keep it
+readable in greyscale.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from inspection_analysis.figures.style import CATEGORICAL, HIGHLIGHT, SOURCE_PUBLISHED, TWO_SERIES, require_columns, new_figure, styled
+
+__all__ = ["power_curve"]
+
+
+@styled
+def power_curve(curve: pd.DataFrame, mark_n: int, *, title: str, subtitle: str, source: str = SOURCE_PUBLISHED):
+    """Figure 4: the smallest improvement an audit of n files could detect.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        Columns ``n`` (files in the new audit, increasing) and
+        ``min_detectable_improvement`` (the smallest fall in failure rate
+        detectable against the baseline, a positive proportion, or NaN where
+        none is): the frame of
+        :func:`~inspection_analysis.analysis.planning.detectable_improvements` as it is.
+    mark_n : int
+        An audit size to mark (e.g. 170); it must be one of ``curve["n"]``.
+    title, subtitle, source : str
+        See :func:`inspection_analysis.figures.style.new_figure`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+        The curve, a dotted vertical line at ``mark_n`` and its value labelled.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or ``mark_n`` is not in ``curve["n"]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"n": [50, 170, 1000], "min_detectable_improvement": [0.25, 0.13, 0.07]})
+    >>> fig, ax = power_curve(c, 170, title="Small audits detect only large changes", subtitle="n")
+    >>> ax.texts[0].get_text()
+    '170 files: 13 pp'
+    """
+    require_columns(curve, ["n", "min_detectable_improvement"], "curve")
+    at = curve.loc[curve["n"] == mark_n, "min_detectable_improvement"]
+    if at.empty:
+        raise ValueError(f"mark_n {mark_n!r} is not one of the audit sizes in curve['n']")
+    fig, ax = new_figure(title, subtitle, source)
+    ax.plot(curve["n"], curve["min_detectable_improvement"], color=HIGHLIGHT, linewidth=2)
+    ax.axvline(mark_n, color=CATEGORICAL[4], linestyle=":", linewidth=1.5)
+    ax.plot([mark_n], [at.iloc[0]], marker="o", color=TWO_SERIES[1], linestyle="none", markersize=8)
+    ax.annotate(f"{mark_n} files: {100 * at.iloc[0]:.0f} pp", (mark_n, at.iloc[0]), xytext=(10, 10),
+                textcoords="offset points", color=CATEGORICAL[4])
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f} pp")
+    ax.set_xlabel("Case files in the new audit")
+    ax.set_ylabel("Smallest detectable fall in failure rate")
+    return fig, ax

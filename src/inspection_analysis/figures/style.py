@@ -1,0 +1,287 @@
+"""House style for figures (UK Government Analysis Function) and deterministic saving.
+
+One place holds the colours, fonts, title/subtitle/source layout and
+:func:`save_figure`, which writes every figure as PNG and SVG together with a
+CSV of the numbers plotted and a one-paragraph text alternative (WCAG 2.2,
+success criterion 1.1.1). matplotlib is imported only when a function here is
+called.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "CATEGORICAL",
+    "TWO_SERIES",
+    "HIGHLIGHT",
+    "GREY",
+    "SEQUENTIAL",
+    "SOURCE_PUBLISHED",
+    "MAX_TITLE_WORDS",
+    "house_rc",
+    "styled",
+    "new_figure",
+    "save_figure",
+    "pct",
+    "wrap_labels",
+    "as_sentence",
+    "TICK_LABEL_WIDTH",
+    "is_known",
+    "percent_axis",
+    "require_columns",
+]
+
+#: Categorical colours, in order of use.
+CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+#: Two series: dark blue and orange.
+TWO_SERIES = ("#12436D", "#F46A25")
+#: Highlight colour, used against :data:`GREY`.
+HIGHLIGHT = "#12436D"
+GREY = "#BFBFBF"
+#: Sequential blues, light to dark (Analysis Function sequential palette).
+SEQUENTIAL = ("#6BACE6", "#2073BC", "#12436D")
+SOURCE_PUBLISHED = "Source: HMIC/HMICFRS inspection reports and press coverage (data/published)."
+MAX_TITLE_WORDS = 10
+_SVG_SALT = "inspection-analysis"
+
+
+def house_rc() -> dict:
+    """The matplotlib settings of the house style (fixed font, fixed SVG salt).
+
+    Returns
+    -------
+    dict
+        rcParams to apply with ``matplotlib.rc_context``: DejaVu Sans (shipped
+        with matplotlib, so available everywhere), a fixed ``svg.hashsalt`` so
+        SVG ids do not change between runs, text kept as text in SVG, no top or
+        right spines.
+
+    Examples
+    --------
+    >>> house_rc()["svg.hashsalt"]
+    'inspection-analysis'
+    """
+    return {
+        "font.family": "DejaVu Sans",
+        "font.size": 10,
+        "svg.hashsalt": _SVG_SALT,
+        "svg.fonttype": "none",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlelocation": "left",
+        "figure.dpi": 100,
+    }
+
+
+def styled(func):
+    """Decorator: run a figure function inside the house-style ``rc_context``.
+
+    Text, lines and patches take their font and defaults when created, so the
+    whole figure function runs under :func:`house_rc`.
+
+    Examples
+    --------
+    >>> @styled
+    ... def font():
+    ...     import matplotlib as mpl
+    ...     return mpl.rcParams["font.family"]
+    >>> font()
+    ['DejaVu Sans']
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        import matplotlib.pyplot as plt
+
+        with plt.rc_context(house_rc()):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def pct(value: float, digits: int = 0) -> str:
+    """Format a proportion as a percentage string, e.g. ``0.7433 -> '74%'``.
+
+    Examples
+    --------
+    >>> pct(0.74331), pct(-0.0512, 1)
+    ('74%', '-5.1%')
+    """
+    return f"{100 * value:.{digits}f}%"
+
+
+#: Round labels along an axis are wrapped to lines of at most this many characters, so six rounds fit side by side.
+TICK_LABEL_WIDTH = 12
+
+
+def wrap_labels(labels, width: int = TICK_LABEL_WIDTH) -> list[str]:
+    """Labels wrapped onto lines of at most ``width`` characters (longer words stay whole), for axis ticks.
+
+    Examples
+    --------
+    >>> wrap_labels(["2016 inspection", "2018 post-inspection review"])
+    ['2016\\ninspection', '2018 post-\\ninspection\\nreview']
+    """
+    return [textwrap.fill(str(label), width, break_long_words=False) for label in labels]
+
+
+def as_sentence(text: str) -> str:
+    """A warning as a sentence for a figure or its text alternative: capital first letter, full stop.
+
+    Examples
+    --------
+    >>> as_sentence("only 4 rounds: these are trial limits")
+    'Only 4 rounds: these are trial limits.'
+    """
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def require_columns(frame: pd.DataFrame, columns, what: str) -> None:
+    """Raise ValueError unless ``frame`` (called ``what``) is a non-empty DataFrame holding ``columns``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} lacks column(s) {missing}; it has {list(frame.columns)}")
+    if frame.empty:
+        raise ValueError(f"{what} has no rows to plot")
+
+
+def percent_axis(ax, axis: str, label: str, *, limits: bool = True) -> None:
+    """Show proportions on ``axis`` ("x" or "y") as percentages, from 0% to 100% when ``limits``."""
+    getattr(ax, f"{axis}axis").set_major_formatter(lambda v, _: pct(v))
+    getattr(ax, f"set_{axis}label")(label)
+    if limits:
+        getattr(ax, f"set_{axis}lim")(0, 1)
+
+
+def new_figure(title: str, subtitle: str, source: str, *, figsize=(8.0, 5.0), nrows: int = 1, ncols: int = 1):
+    """A figure in house style: title (the finding), subtitle and source line.
+
+    Parameters
+    ----------
+    title : str
+        The finding, in sentence case, at most ten words.
+    subtitle : str
+        The measure, coverage, period and n.
+    source : str
+        Where the numbers came from, printed at the bottom left.
+    figsize : tuple of float, default (8, 5)
+        Width and height in inches.
+    nrows, ncols : int, default 1
+        Grid of panels; ``ax`` is an array when there is more than one.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes or numpy.ndarray of Axes
+
+    Raises
+    ------
+    ValueError
+        If the title is empty or longer than ten words, or the subtitle or
+        source is empty.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure("Failure rate fell", "Share failing, n = 10", "Source: test")
+    >>> fig.texts[0].get_text()
+    'Failure rate fell'
+    """
+    import matplotlib.pyplot as plt
+
+    words = title.split()
+    if not words or len(words) > MAX_TITLE_WORDS:
+        raise ValueError(f"title must have 1 to {MAX_TITLE_WORDS} words, got {len(words)}: {title!r}")
+    if not subtitle.strip() or not source.strip():
+        raise ValueError("subtitle and source must not be empty")
+    with plt.rc_context(house_rc()):
+        fig, ax = plt.subplots(nrows, ncols, figsize=figsize, squeeze=True)
+        fig.subplots_adjust(top=0.82, bottom=0.16, left=0.2, right=0.95)
+        fig.text(0.02, 0.95, title, fontsize=14, fontweight="bold", ha="left", va="top")
+        fig.text(0.02, 0.89, subtitle, fontsize=10, color=CATEGORICAL[4], ha="left", va="top", wrap=True)
+        fig.text(0.02, 0.02, source, fontsize=8, color=CATEGORICAL[4], ha="left", va="bottom", wrap=True)
+    return fig, ax
+
+
+def save_figure(fig, name: str, out_dir: str | os.PathLike, data: pd.DataFrame, alt_text: str) -> dict[str, Path]:
+    """Write a figure as PNG and SVG, its plotted numbers as CSV and its text alternative.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to save. It is closed afterwards.
+    name : str
+        File stem, lower-case letters, digits, ``-`` and ``_`` only.
+    out_dir : str or path-like
+        Folder to write into; created if missing.
+    data : pandas.DataFrame
+        The numbers plotted, one row per plotted element, written as CSV.
+    alt_text : str
+        One paragraph describing what the figure shows (no blank lines).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        The files written, keyed ``"png"``, ``"svg"``, ``"csv"`` and ``"txt"``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` has other characters, ``data`` is not a DataFrame, or
+        ``alt_text`` is empty or has more than one paragraph.
+
+    Notes
+    -----
+    Output is byte-for-byte reproducible: SVG is written with a fixed hash
+    salt and no ``Date`` metadata, PNG without the ``Software`` entry, CSV with
+    ``\\n`` line endings.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> fig, ax = new_figure("A line goes up", "Test, n = 2", "Source: test")
+    >>> _ = ax.plot([0, 1], [0, 1])
+    >>> paths = save_figure(fig, "demo", tempfile.mkdtemp(), pd.DataFrame({"x": [0, 1]}), "A line.")
+    >>> sorted(paths)
+    ['csv', 'png', 'svg', 'txt']
+    """
+    import matplotlib.pyplot as plt
+
+    if not name or not all(ch.isalnum() and ch.isascii() and not ch.isupper() or ch in "-_" for ch in name):
+        raise ValueError(f"figure name must use lower-case letters, digits, '-' or '_', got {name!r}")
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(f"data must be a pandas DataFrame of the plotted numbers, got {type(data).__name__}")
+    text = alt_text.strip()
+    if not text or "\n\n" in text.replace("\r", ""):
+        raise ValueError(f"alt_text must be one non-empty paragraph, got {alt_text!r}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv", "txt")}
+    with plt.rc_context(house_rc()):
+        fig.savefig(paths["png"], format="png", dpi=150, metadata={"Software": None})
+        fig.savefig(paths["svg"], format="svg", metadata={"Date": None})
+    plt.close(fig)
+    data.to_csv(paths["csv"], index=False, lineterminator="\n")
+    paths["txt"].write_text(" ".join(text.split()) + "\n", encoding="utf-8")
+    return paths
+
+
+def is_known(value) -> bool:
+    """Whether a plotted value is present (not ``None`` and not missing).
+
+    Examples
+    --------
+    >>> is_known(0.5), is_known(None), is_known(float("nan"))
+    (True, False, False)
+    """
+    return value is not None and not pd.isna(value)

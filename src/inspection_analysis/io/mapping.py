@@ -1,0 +1,101 @@
+"""Column mappings: an audit team's own headings and spellings mapped to canonical names.
+
+A mapping is a TOML file (see ``data/mappings/example_mapping.toml``); the
+spreadsheet itself is never edited.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from inspection_analysis import paths
+from inspection_analysis.errors import AuditDataError, Problem
+from inspection_analysis.grades import GRADES
+from inspection_analysis.io.checks import normalise_text
+from inspection_analysis.schema import CASE_TYPES, CRITERION_VALUES, is_known_case_column
+
+__all__ = ["ColumnMapping", "load_mapping"]
+
+PathLike = str | os.PathLike
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """An audit team's headings and spellings mapped to canonical names.
+
+    Attributes
+    ----------
+    columns : dict of str to str
+        Normalised heading (lower case, trimmed) -> canonical column name.
+    values : dict of str to dict of str to str
+        For ``grade``, ``criteria``, ``case_type`` and ``round_id``: normalised
+        spelling -> canonical value.
+    source : str
+        The file the mapping came from.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str = ""
+
+
+_VALUE_TARGETS = {"grade": GRADES, "criteria": CRITERION_VALUES, "case_type": CASE_TYPES}
+
+
+def load_mapping(path: PathLike | None = None) -> ColumnMapping:
+    """Load a TOML column mapping (headings and spellings -> canonical names).
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The TOML file; by default the shipped
+        ``data/mappings/example_mapping.toml``. It may hold a ``[columns]``
+        table (heading -> canonical column) and ``[values.grade]``,
+        ``[values.criteria]``, ``[values.case_type]``, ``[values.round_id]``
+        tables (spelling -> canonical value).
+
+    Returns
+    -------
+    ColumnMapping
+        Keys normalised (trimmed, lower case, single spaces) so that matching
+        ignores case and surrounding whitespace.
+
+    Raises
+    ------
+    AuditDataError
+        For a file that is not valid TOML, an unknown table, a target column
+        that is not canonical, or a target value that is not allowed.
+
+    Examples
+    --------
+    >>> m = load_mapping()
+    >>> m.columns["case ref"], m.values["grade"]["ri"]
+    ('case_id', 'requires improvement')
+    """
+    path = Path(path) if path is not None else paths.example_mapping_path()
+    name = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise AuditDataError([Problem(name, None, None, str(path), "an existing TOML file")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise AuditDataError([Problem(name, None, None, str(exc), "valid TOML")]) from None
+    problems = [Problem(name, None, f"[{k}]", k, "a [columns] or [values.*] table") for k in data if k not in ("columns", "values")]
+    columns = {normalise_text(k): str(v) for k, v in data.get("columns", {}).items()}
+    problems += [Problem(name, None, f"[columns] {k!r}", v, "a canonical column name such as case_id, round_id, "
+                         "grade, case_type, crit_<name> or date_<name>") for k, v in columns.items() if not is_known_case_column(v)]
+    values = {}
+    for kind, table in data.get("values", {}).items():
+        if kind not in (*_VALUE_TARGETS, "round_id"):
+            problems.append(Problem(name, None, f"[values.{kind}]", kind, "[values.grade], [values.criteria], [values.case_type] or [values.round_id]"))
+            continue
+        values[kind] = {normalise_text(k): normalise_text(v) for k, v in table.items()}
+        allowed = _VALUE_TARGETS.get(kind)
+        problems += [Problem(name, None, f"[values.{kind}] {k!r}", v, "one of: " + ", ".join(allowed))
+                     for k, v in values[kind].items() if allowed is not None and v not in allowed]
+    if problems:
+        raise AuditDataError(problems)
+    return ColumnMapping(columns, values, str(path))
