@@ -21,9 +21,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 import _common as bench
+import numpy as np
 
 N_GROUPS = 100_000
 METHODS = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys"}

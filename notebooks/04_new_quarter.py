@@ -39,7 +39,6 @@ CONFIDENCE_LEVEL = 0.95
 # %%
 import pandas as pd
 
-
 pd.set_option("display.max_colwidth", 400)
 
 # %% [markdown]

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from inspection_analysis.counts.table import to_counts
-from inspection_analysis.grades import INADEQUATE_ONLY
 from inspection_analysis.errors import AuditDataError
-from inspection_analysis.io import load_cases, load_published
+from inspection_analysis.grades import INADEQUATE_ONLY
+
+from inspection_analysis.io import load_cases, load_published, load_rounds
 from inspection_analysis.io.synthetic import make_synthetic_cases
 
 CONTRACT = ["round_id", "n", "failures", "n_good", "n_adequate", "n_requires_improvement", "n_inadequate", "failing", "data_kind",
@@ -124,14 +125,14 @@ def test_duckdb_and_pandas_paths_agree(tmp_path):
     for by in (("round_id",), ("round_id", "case_type")):
         for failing in ("ri_or_inadequate", "inadequate"):
             from_pandas = to_counts(cases, by=by, failing=failing)
-            from_duckdb = to_counts(tmp_path / "cases.parquet", by=by, failing=failing)
+            from_duckdb = to_counts(tmp_path / "cases.parquet", by=by, failing=failing, rounds=load_rounds())
             pd.testing.assert_frame_equal(from_duckdb, from_pandas)
 
 
 def test_duckdb_folder_of_files(tmp_path, cases):
     cases.iloc[:3].to_parquet(tmp_path / "a.parquet")
     cases.iloc[3:].to_parquet(tmp_path / "b.parquet")
-    c = to_counts(tmp_path)
+    c = to_counts(tmp_path, rounds=load_rounds())
     assert c["n"].tolist() == [2, 4] and c["failures"].tolist() == [1, 3]  # as counted by hand above
     pd.testing.assert_frame_equal(c, to_counts(cases))
 
@@ -142,7 +143,7 @@ def test_duckdb_checks_rows(tmp_path, cases):
     cases.loc[5, "round_id"] = "mps-2017-q4"
     cases.to_parquet(tmp_path / "bad.parquet")
     with pytest.raises(AuditDataError) as exc:
-        to_counts(tmp_path / "bad.parquet")
+        to_counts(tmp_path / "bad.parquet", rounds=load_rounds())
     found = [(p.file, p.row, p.column, p.value) for p in exc.value.problems]
     # parquet row 4 (0-based) is spreadsheet-style row 6; duplicate 'a' in mps-2017-q4
     assert found == [("bad.parquet", 6, "grade", "excelent"), ("bad.parquet", None, "case_id", "a")]
@@ -157,7 +158,7 @@ def test_duckdb_duplicates_across_files_and_only_within_a_round(tmp_path):
     pd.DataFrame({"round_id": ["mps-2017-q4", "mps-2017-q3", "mps-2017-q3"],
                   "case_id": ["b", "c", "c"], "grade": "inadequate"}).to_parquet(tmp_path / "two.parquet")
     with pytest.raises(AuditDataError) as exc:
-        to_counts(tmp_path)
+        to_counts(tmp_path, rounds=load_rounds())
     found = [(p.column, p.value, p.expected) for p in exc.value.problems]
     assert found == [("case_id", "c", "a case_id unique within round mps-2017-q3 (it appears 2 times)"),
                      ("case_id", "b", "a case_id unique within round mps-2017-q4 (it appears 3 times)")]
@@ -177,4 +178,4 @@ def test_parquet_with_another_registry(tmp_path):
     # x-2020: 1 inadequate -> n 1, failures 1; x-2021: good + RI -> n 2, failures 1
     assert c[["round_id", "n", "failures"]].values.tolist() == [["x-2020", 1, 1], ["x-2021", 2, 1]]
     with pytest.raises(AuditDataError, match="x.parquet, row 2, column 'round_id': got 'x-2021'"):
-        to_counts(tmp_path / "x.parquet")  # not in the shipped registry
+        to_counts(tmp_path / "x.parquet", rounds=load_rounds())  # not in the shipped registry

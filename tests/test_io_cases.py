@@ -9,9 +9,8 @@ import warnings
 import pandas as pd
 import pytest
 
-from inspection_analysis.errors import AuditDataError
+from inspection_analysis.errors import AuditDataError, AuditDataWarning, Problem
 from inspection_analysis.io import load_cases, load_mapping
-from inspection_analysis.errors import AuditDataWarning, Problem
 
 HEADER = "round_id,case_id,grade\n"
 

@@ -3,14 +3,16 @@
 References are R outputs and hand calculations written out beside each value.
 """
 
+from inspection_analysis.io import load_rounds
+from inspection_analysis.io import load_published
 import math
 
 import pandas as pd
 import pytest
 
 from inspection_analysis.analysis.funnel import funnel, funnel_curves, funnel_inputs, funnel_limits_frame, funnel_points
-from inspection_analysis.analysis.series import round_counts, round_rates, trend
 from inspection_analysis.analysis.pchart import p_chart
+from inspection_analysis.analysis.series import round_counts, round_rates, trend
 
 Z975 = 1.959963984540054  # R: qnorm(0.975)
 
@@ -123,7 +125,7 @@ def test_p_chart_warns_on_mixed_assessors():
 def test_funnel_labels_by_hand():
     counts = pd.DataFrame({"force": list("abcde"), "round_id": ["a1", "b1", "c1", "d1", "e1"], "n": [10] * 5,
                            "failures": [8, 9, 5, 1, 0]})
-    out = funnel(counts, centre=0.5)
+    out = funnel(counts, centre=0.5, rounds=load_rounds())
     # Binomial(10, 0.5), interpolated limits (Spiegelhalter 2005 appendix; worked in tests/stats/test_spc.py):
     # 95%: 0.1324444 to 0.7675556; 99.8%: 0.00024 to 0.89976
     assert out["inner_low"].iloc[0] == pytest.approx(0.1324444, abs=1e-7)
@@ -147,7 +149,7 @@ def test_funnel_validation():
     counts = pd.DataFrame({"force": ["a"], "round_id": ["a1"], "n": pd.array([10], dtype="Int64"),
                            "failures": pd.array([pd.NA], dtype="Int64")})
     with pytest.raises(ValueError, match="no row"):
-        funnel(counts)
+        funnel(counts, rounds=load_rounds())
 
 
 def test_funnel_curves_grid():
@@ -164,11 +166,11 @@ def test_shipped_mps_series():
     io = pytest.importorskip("inspection_analysis.io")
     counts_mod = pytest.importorskip("inspection_analysis.counts.table")
     counts = counts_mod.to_counts(io.load_published())
-    res = trend(counts)
+    res = trend(counts, rounds=load_rounds())
     # rounds with published counts, in time order: 278/374, 125/135, 191/214, 210/303 (published figures)
     assert list(res.table["failures"]) == [278, 125, 191, 210]
     assert any("2017 Q2 update" in w for w in res.warnings)
-    chart = p_chart(counts)
+    chart = p_chart(counts, rounds=load_rounds())
     assert chart.warnings[0].startswith("only 4 rounds: these are trial limits")
 
 
@@ -183,7 +185,7 @@ def test_round_rates_shipped_series_with_hand_wilson_intervals():
     io = pytest.importorskip("inspection_analysis.io")
     counts_mod = pytest.importorskip("inspection_analysis.counts.table")
     rounds = io.load_rounds()
-    rates = round_rates(counts_mod.to_counts(io.load_published(rounds=rounds)), "mps", rounds)
+    rates = round_rates(counts_mod.to_counts(io.load_published(rounds=rounds)), 'mps', rounds=rounds)
     # data/rounds.csv, mps rounds by reference_date; the two 2016 re-gradings (role "regrade") are not in the series
     assert rates["round_id"].tolist() == ["mps-2016", "mps-2017-q1", "mps-2017-q2", "mps-2017-q3", "mps-2017-q4",
                                           "mps-2018"]
@@ -208,7 +210,7 @@ def test_round_rates_shipped_series_with_hand_wilson_intervals():
 
 def test_round_rates_other_method_and_level_by_hand():
     counts, reg = _series([0, 5], [10, 10])
-    rates = round_rates(counts, "x", reg, confidence_level=0.90, method="clopper_pearson")
+    rates = round_rates(counts, 'x', confidence_level=0.9, method='clopper_pearson', rounds=reg)
     # Clopper-Pearson, 0 of 10 at 90%: lower 0, upper 1 - 0.05^(1/10) = 1 - 0.741134 = 0.258866 (hand)
     assert rates["ci_low"].iloc[0] == 0
     assert rates["ci_high"].iloc[0] == pytest.approx(1 - 0.05 ** 0.1)
@@ -220,7 +222,7 @@ def test_round_rates_adds_case_type_subgroups_and_keeps_unknown_sums_missing():
     counts = pd.DataFrame({"round_id": ["a", "a", "b", "b"], "case_type": ["x", "y", "x", "y"],
                            "n": [20, 10, 30, 10], "failures": pd.array([10, 5, 12, pd.NA], dtype="Int64")})
     reg = pd.DataFrame({"round_id": ["a", "b"], "force": "f", "reference_date": ["2016", "2017"]})
-    rates = round_rates(counts, "f", reg)
+    rates = round_rates(counts, 'f', rounds=reg)
     # a: 10 + 5 = 15 of 20 + 10 = 30 (hand); b: one subgroup unpublished -> the total is unknown, n = 40
     assert rates[["n", "failures"]].iloc[0].tolist() == [30, 15]
     assert rates["rate"].iloc[0] == 0.5
@@ -234,7 +236,7 @@ def test_round_counts_keeps_grade_counts_and_rounds_with_nothing_published():
                            "n_requires_improvement": [64], "n_inadequate": [61]})
     reg = pd.DataFrame({"round_id": ["a", "b"], "force": "f", "reference_date": ["2016", "2017"],
                         "label": ["first", "second"]})
-    out = round_counts(counts, "f", reg)
+    out = round_counts(counts, 'f', rounds=reg)
     assert out["round_id"].tolist() == ["a", "b"]
     assert out.loc[1, ["n_good", "n_requires_improvement", "n_inadequate"]].tolist() == [10, 64, 61]
     assert pd.isna(out.loc[1, "n_adequate"]) and out.loc[0, ["n", "failures"]].isna().all()
@@ -244,16 +246,16 @@ def test_round_counts_keeps_grade_counts_and_rounds_with_nothing_published():
 def test_round_rates_validation():
     counts, reg = _series([5], [10])
     with pytest.raises(ValueError, match="'nope'"):
-        round_rates(counts, "nope", reg)
+        round_rates(counts, 'nope', rounds=reg)
     with pytest.raises(ValueError, match="method"):
-        round_rates(counts, "x", reg, method="guess")
+        round_rates(counts, 'x', method='guess', rounds=reg)
     with pytest.raises(ValueError, match="confidence_level"):
-        round_rates(counts, "x", reg, confidence_level=95)
+        round_rates(counts, 'x', confidence_level=95, rounds=reg)
     doubled = pd.concat([counts, counts], ignore_index=True)
     with pytest.raises(ValueError, match="several rows"):
-        round_rates(doubled, "x", reg)
+        round_rates(doubled, 'x', rounds=reg)
     with pytest.raises(TypeError, match="DataFrame"):
-        round_rates(counts.to_dict(), "x", reg)
+        round_rates(counts.to_dict(), 'x', rounds=reg)
     assert counts.equals(_series([5], [10])[0])  # the caller's frame is not modified
 
 

@@ -7,6 +7,9 @@ notebook once more on a SYNTHETIC new-quarter file passed as a parameter.
 
 from __future__ import annotations
 
+from inspection_analysis.io import load_rounds
+from inspection_analysis.io import load_published
+
 import ast
 from pathlib import Path
 
@@ -144,7 +147,7 @@ def test_notebook_executes_top_to_bottom(name, tmp_path):
     if name == "03_has_improvement_occurred":
         import inspection_analysis as ia
 
-        assert ia.has_improved().sentence in _text(nb)
+        assert ia.has_improved(load_published(), rounds=load_rounds()).sentence in _text(nb)
 
 
 @pytest.mark.notebooks

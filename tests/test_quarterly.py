@@ -5,11 +5,17 @@ Independent references are the published figures (2016: 278 of 374 failing; 2017
 beside each value.
 """
 
+from inspection_analysis.io import load_rounds
 import pandas as pd
 import pytest
 
 from inspection_analysis.analysis.pchart import PChartResult
-from inspection_analysis.analysis.quarter_update import QuarterUpdate, combine_counts, quarter_update, series_comparisons
+from inspection_analysis.analysis.quarter_update import (
+    QuarterUpdate,
+    combine_counts,
+    quarter_update,
+    series_comparisons,
+)
 
 
 @pytest.fixture
@@ -146,7 +152,7 @@ def test_series_comparisons_shipped_data():
     counts_mod = pytest.importorskip("inspection_analysis.counts.table")
     rounds = io.load_rounds()
     counts = counts_mod.to_counts(io.load_published(rounds=rounds))
-    comp = series_comparisons(counts, "mps", rounds)
+    comp = series_comparisons(counts, 'mps', rounds=rounds)
     pairs = list(zip(comp["baseline"], comp["follow_up"], comp["kind"], strict=True))
     # Rounds with published failure counts in time order: 2016, 2017 Q3, 2017 Q4, 2018 (2017 Q1 and Q2 have none).
     assert pairs == [("mps-2016", "mps-2017-q3", "from baseline"), ("mps-2016", "mps-2017-q4", "from baseline"),
@@ -159,4 +165,4 @@ def test_series_comparisons_shipped_data():
     assert comp["verdict"].tolist() == ["significant deterioration", "significant deterioration",
                                         "no significant change", "no significant change", "significant improvement"]
     with pytest.raises(ValueError, match="mps-2017-q2"):
-        series_comparisons(counts, "mps", rounds, baseline="mps-2017-q2")
+        series_comparisons(counts, 'mps', baseline='mps-2017-q2', rounds=rounds)

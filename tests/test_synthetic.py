@@ -9,13 +9,13 @@ import pytest
 
 from inspection_analysis import paths
 from inspection_analysis.errors import AuditDataWarning
-from inspection_analysis.schema import CRITERIA
 from inspection_analysis.io.synthetic import (
     make_synthetic_cases,
     make_synthetic_double_graded,
     synthetic_margins,
     write_synthetic,
 )
+from inspection_analysis.schema import CRITERIA
 
 
 @pytest.fixture(scope="module")

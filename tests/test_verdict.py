@@ -1,5 +1,7 @@
 """Tests for verdict.has_improved: the answer, its question and its caveats."""
 
+from inspection_analysis.io import load_rounds
+from inspection_analysis.io import load_published
 import pandas as pd
 import pytest
 
@@ -64,7 +66,7 @@ def test_has_improved_needs_two_rounds(counts, rounds):
 
 def test_has_improved_shipped_data():
     pytest.importorskip("inspection_analysis.io")
-    v = has_improved()
+    v = has_improved(load_published(), rounds=load_rounds())
     assert v.answer == "no"
     assert v.comparison["n_baseline"] == 374 and v.comparison["failures_baseline"] == 278  # published 2016
     assert v.comparison["n_follow_up"] == 303 and v.comparison["failures_follow_up"] == 210  # published 2018

@@ -118,7 +118,7 @@ def _counts_and_rounds(args):
     root = _data_root(args)
     rounds = load_rounds(root / "rounds.csv" if root else None)
     published = load_published(root / "published" / "published_counts.csv" if root else None, rounds=rounds)
-    return to_counts(published, failing=args.failing), rounds
+    return to_counts(published, failing=args.failing, rounds=rounds), rounds
 
 
 def _cmd_compare(args) -> int:

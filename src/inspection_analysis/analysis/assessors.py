@@ -17,6 +17,7 @@ import pandas as pd
 
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.grades import SCALES, failure_definition
+from inspection_analysis.stats.agreement import agreement_bounds, kappa
 
 __all__ = ["AgreementResult", "assessor_agreement", "agreement_from_cases", "MPS_2016_MARGINALS"]
 
@@ -140,7 +141,6 @@ def assessor_agreement(marginals_a=None, marginals_b=None, *, table=None, labels
     >>> res.min_agreement, res.max_agreement, res.n
     (6, 58, 132)
     """
-    from inspection_analysis.stats.agreement import agreement_bounds, kappa
 
     derived = False
     result_kappa = None

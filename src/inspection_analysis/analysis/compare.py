@@ -16,6 +16,15 @@ import pandas as pd
 
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.rounds import round_info, round_warnings, rounds_table
+from inspection_analysis.counts.table import check_counts_table
+from inspection_analysis.stats._checks import check_level
+from inspection_analysis.stats.bayes import prob_improvement
+from inspection_analysis.stats.equivalence import equivalence_test
+from inspection_analysis.stats.hypotests import change_tests
+from inspection_analysis.stats.multiplicity import adjust_pvalues
+from inspection_analysis.stats.power import min_detectable_change, power_change
+from inspection_analysis.stats.proportions import diff_ci, rate_ci
+from inspection_analysis.stats.stratified import stratified_test
 
 __all__ = ["compare_rounds", "VERDICTS"]
 
@@ -25,13 +34,6 @@ VERDICTS = ("significant improvement", "significant deterioration", "no signific
 _POWER = 0.8
 
 
-def check_counts_table(counts) -> None:
-    """Raise unless ``counts`` is a counts table with ``round_id``, ``n`` and ``failures``."""
-    if not isinstance(counts, pd.DataFrame):
-        raise TypeError(f"counts must be a pandas DataFrame (a counts table), got {type(counts).__name__}")
-    missing = [c for c in ("round_id", "n", "failures") if c not in counts.columns]
-    if missing:
-        raise ValueError(f"counts table lacks column(s) {missing}; build it with to_counts()")
 
 
 def _total(values) -> float:
@@ -49,11 +51,6 @@ def pair_statistics(x1, n1, x2, n2, *, confidence_level, test, margin) -> dict[s
     ``equivalent_within_margin`` (boolean). Used by :func:`compare_rounds` and
     :func:`~inspection_analysis.analysis.criteria.compare_criteria`.
     """
-    from inspection_analysis.stats.bayes import prob_improvement
-    from inspection_analysis.stats.power import min_detectable_change, power_change
-    from inspection_analysis.stats.proportions import diff_ci, rate_ci
-    from inspection_analysis.stats.equivalence import equivalence_test
-    from inspection_analysis.stats.hypotests import change_tests
 
     x1, n1, x2, n2 = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x1, n1, x2, n2))
     alpha = 1 - confidence_level
@@ -141,7 +138,6 @@ def comparison_sentence(row: dict, *, baseline_label: str, follow_up_label: str,
 
 def _cmh(sub: pd.DataFrame, baseline: str, follow_up: str, confidence_level: float) -> dict:
     """Case-mix (case type) adjusted odds ratio and CMH test; case types in only one round are dropped."""
-    from inspection_analysis.stats.stratified import stratified_test
 
     strata = []
     for _, grp in sub.groupby("case_type", sort=True):
@@ -195,8 +191,8 @@ def _pairs(sub: pd.DataFrame, by: tuple, baseline, follow_up) -> pd.DataFrame:
     return pairs
 
 
-def compare_rounds(counts, baseline, follow_up, *, by=None, confidence_level=0.95, test="boschloo",
-                   margin=0.10, rounds=None) -> pd.DataFrame:
+def compare_rounds(counts, baseline, follow_up, *, rounds, by=None, confidence_level=0.95,
+                   test="boschloo", margin=0.10) -> pd.DataFrame:
     """Compare the failure rate of a follow-up round with a baseline round.
 
     Parameters
@@ -294,7 +290,6 @@ def compare_rounds(counts, baseline, follow_up, *, by=None, confidence_level=0.9
         raise ValueError(f"baseline and follow_up are the same round ({baseline!r})")
     if not 0 < margin < 1:
         raise ValueError(f"margin must lie between 0 and 1 (a proportion), got {margin!r}")
-    from inspection_analysis.stats._checks import check_level
 
     confidence_level = check_level(confidence_level)
     alpha = 1 - confidence_level
@@ -323,7 +318,6 @@ def compare_rounds(counts, baseline, follow_up, *, by=None, confidence_level=0.9
     pvals = stats["pvalue"]
     adjusted = pvals.copy()
     if by and np.isfinite(pvals).any():
-        from inspection_analysis.stats.multiplicity import adjust_pvalues
 
         ok = np.isfinite(pvals)
         adjusted[ok] = adjust_pvalues(pvals[ok], method="holm")

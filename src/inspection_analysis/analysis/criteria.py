@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.analysis.compare import pair_statistics, verdict_of
+from inspection_analysis.stats._checks import check_level
+from inspection_analysis.stats.multiplicity import adjust_pvalues
 
 __all__ = ["compare_criteria", "CRITERION_VALUES"]
 
@@ -95,8 +97,6 @@ def compare_criteria(cases, baseline, follow_up, *, method="holm", test="boschlo
     >>> out[["criterion", "case_type", "n_baseline", "failures_follow_up", "n_follow_up"]].values.tolist()
     [['visit', 'all', 4, 1, 3]]
     """
-    from inspection_analysis.stats._checks import check_level
-    from inspection_analysis.stats.multiplicity import adjust_pvalues
 
     if not isinstance(cases, pd.DataFrame):
         raise TypeError(f"cases must be a pandas DataFrame, got {type(cases).__name__}")

@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.analysis.compare import check_counts_table
 from inspection_analysis.analysis.rounds import rounds_table
+from inspection_analysis.counts.table import check_counts_table
+from inspection_analysis.stats.spc import funnel_limits
 
 __all__ = ["funnel_inputs", "funnel", "funnel_curves", "funnel_limits_frame", "funnel_points", "FUNNEL_LABELS",
            "FUNNEL_LEVELS"]
@@ -31,7 +32,7 @@ COMPARABLE = {"role": "audit", "assessor": "inspectorate", "scale": "3-point"}
 _SPLIT = ("n_good", "n_requires_improvement", "n_inadequate")
 
 
-def funnel_inputs(counts, rounds=None) -> pd.DataFrame:
+def funnel_inputs(counts, rounds) -> pd.DataFrame:
     """The counts of each force's latest round that can be set against the other forces'.
 
     Parameters
@@ -100,8 +101,6 @@ def funnel_inputs(counts, rounds=None) -> pd.DataFrame:
 
 
 def _limits(centre, n, level):
-    from inspection_analysis.stats.spc import funnel_limits
-
     tail = (1 - level) / 2
     return funnel_limits(centre, n, probability=tail), funnel_limits(centre, n, probability=1 - tail)
 
@@ -284,7 +283,7 @@ def funnel_limits_frame(table, *, n_min=10, n_max=None, num=200) -> pd.DataFrame
     return out
 
 
-def funnel_points(table, rounds=None) -> pd.DataFrame:
+def funnel_points(table, rounds) -> pd.DataFrame:
     """The forces of a :func:`funnel` table as points to draw, named and flagged.
 
     Parameters

@@ -15,6 +15,7 @@ import pandas as pd
 
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.series import _Described, _force_series, series_doc
+from inspection_analysis.stats.spc import p_chart_limits, special_causes
 
 __all__ = ["PChartResult", "p_chart", "MIN_POINTS_FOR_LIMITS"]
 
@@ -69,7 +70,7 @@ _RULES = (
 
 
 @series_doc
-def p_chart(counts, force="mps", rounds=None, *, laney=None) -> PChartResult:
+def p_chart(counts, force="mps", *, rounds, laney=None) -> PChartResult:
     """An SPC p-chart of a force's failure rate across its rounds.
 
     Parameters
@@ -114,7 +115,6 @@ def p_chart(counts, force="mps", rounds=None, *, laney=None) -> PChartResult:
     >>> print(f"{res.table['ucl'].iloc[0]:.4f}")
     0.3799
     """
-    from inspection_analysis.stats.spc import p_chart_limits, special_causes
 
     table, warnings = _force_series(counts, force, rounds)
     if table.empty:

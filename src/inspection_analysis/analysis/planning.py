@@ -17,8 +17,11 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.analysis import wording as say
-from inspection_analysis.analysis.compare import check_counts_table
 from inspection_analysis.analysis.rounds import round_info, round_warnings, rounds_table
+from inspection_analysis.counts.table import check_counts_table
+from inspection_analysis.stats._checks import check_level
+from inspection_analysis.stats.hypotests import critical_count
+from inspection_analysis.stats.power import min_detectable_change
 
 __all__ = ["AuditSensitivity", "audit_sensitivity", "detectable_improvements"]
 
@@ -74,8 +77,8 @@ class AuditSensitivity:
         return self.sentence + "".join(f"\n- {c}" for c in self.caveats)
 
 
-def audit_sensitivity(counts, baseline, n_follow_up=None, *, round_id=None, alpha=0.05, power=0.8,
-                      method="boschloo", rounds=None) -> AuditSensitivity:
+def audit_sensitivity(counts, baseline, n_follow_up=None, *, rounds, round_id=None, alpha=0.05,
+                      power=0.8, method="boschloo") -> AuditSensitivity:
     """How good an unpublished audit's result would have had to be to show significant improvement.
 
     Parameters
@@ -127,9 +130,6 @@ def audit_sensitivity(counts, baseline, n_follow_up=None, *, round_id=None, alph
     >>> res.critical_count < 0.743 * 170
     True
     """
-    from inspection_analysis.stats._checks import check_level
-    from inspection_analysis.stats.power import min_detectable_change
-    from inspection_analysis.stats.hypotests import critical_count
 
     x2, n2 = _baseline_counts(counts, baseline)
     alpha, power = check_level(alpha, "alpha"), check_level(power, "power")
@@ -265,9 +265,6 @@ def detectable_improvements(counts, baseline, n_files, *, power=0.8, alpha=0.05,
     >>> print(f"{table['min_detectable_improvement'].iloc[1]:.3f}")
     0.105
     """
-    from inspection_analysis.stats._checks import check_level
-    from inspection_analysis.stats.power import min_detectable_change
-    from inspection_analysis.stats.hypotests import critical_count
 
     x2, n2 = _baseline_counts(counts, baseline)
     alpha, power = check_level(alpha, "alpha"), check_level(power, "power")

@@ -17,70 +17,27 @@ from dataclasses import dataclass
 import pandas as pd
 
 from inspection_analysis.analysis import wording as say
-from inspection_analysis.analysis.compare import VERDICTS, check_counts_table
-from inspection_analysis.grades import DEFAULT_FAILING
-from inspection_analysis.analysis.series import series_doc
-from inspection_analysis.analysis.pchart import PChartResult
+from inspection_analysis.analysis.compare import VERDICTS, compare_rounds
+from inspection_analysis.analysis.pchart import PChartResult, p_chart
 from inspection_analysis.analysis.rounds import round_info, rounds_table
+from inspection_analysis.analysis.series import round_rates, series_doc
+from inspection_analysis.counts.table import as_counts, combine_counts, to_counts
+from inspection_analysis.grades import DEFAULT_FAILING
 
-__all__ = ["series_comparisons", "QuarterUpdate", "quarter_update", "combine_counts"]
+__all__ = ["series_comparisons", "QuarterUpdate", "quarter_update"]
 
 
-def combine_counts(published, case_level) -> pd.DataFrame:
-    """Published counts with every round counted from case files in place of its published figures.
-
-    Parameters
-    ----------
-    published : pandas.DataFrame
-        A counts table of published figures (``to_counts(load_published())``).
-    case_level : pandas.DataFrame
-        A counts table counted from case files (``to_counts(load_cases(...))``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The rows of ``published`` for rounds absent from ``case_level``, then
-        the rows of ``case_level`` with at least one case file; ``round_id``
-        as text, the index reset.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If either is not a counts table.
-
-    Notes
-    -----
-    A round's case files are the fuller record, so its published figures are
-    dropped, never mixed with them. Rows of 0 case files (rounds a
-    categorical ``round_id`` knows but the files do not hold) are dropped.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> pub = pd.DataFrame({"round_id": ["a", "b"], "n": [374, 170], "failures": [278, None]})
-    >>> new = pd.DataFrame({"round_id": ["b", "c"], "n": [170, 0], "failures": [100, 0]})
-    >>> combine_counts(pub, new)[["round_id", "n", "failures"]].values.tolist()
-    [['a', 374, 278.0], ['b', 170, 100.0]]
-    """
-    check_counts_table(published)
-    check_counts_table(case_level)
-    cases = case_level[case_level["n"] > 0]
-    cases = cases.assign(round_id=cases["round_id"].astype(str))
-    kept = published.assign(round_id=published["round_id"].astype(str))
-    kept = kept[~kept["round_id"].isin(set(cases["round_id"]))]
-    return pd.concat([kept, cases], ignore_index=True)
 
 
 def _counted_rounds(counts, force, rounds) -> list[str]:
     """The force's rounds with failure counts, in the registry's time order (re-gradings left out)."""
-    from inspection_analysis.analysis.series import round_rates
 
-    rates = round_rates(counts, force, rounds)
+    rates = round_rates(counts, force, rounds=rounds)
     return rates.loc[rates["counts_published"], "round_id"].tolist()
 
 
 @series_doc
-def series_comparisons(counts, force="mps", rounds=None, *, baseline=None, confidence_level=0.95,
+def series_comparisons(counts, force="mps", *, rounds, baseline=None, confidence_level=0.95,
                        margin=0.10) -> pd.DataFrame:
     """Every round of a force's series against the baseline, and against the round before it.
 
@@ -121,10 +78,9 @@ def series_comparisons(counts, force="mps", rounds=None, *, baseline=None, confi
     >>> import pandas as pd
     >>> counts = pd.DataFrame({"round_id": ["a", "b", "c"], "n": [374, 135, 303], "failures": [278, 125, 210]})
     >>> reg = pd.DataFrame({"round_id": ["a", "b", "c"], "force": "x", "reference_date": ["1", "2", "3"]})
-    >>> series_comparisons(counts, "x", reg)[["baseline", "follow_up", "kind"]].values.tolist()
+    >>> series_comparisons(counts, "x", rounds=reg)[["baseline", "follow_up", "kind"]].values.tolist()
     [['a', 'b', 'from baseline'], ['a', 'c', 'from baseline'], ['b', 'c', 'consecutive']]
     """
-    from inspection_analysis.analysis.compare import compare_rounds
 
     reg = rounds_table(rounds)
     known = _counted_rounds(counts, force, reg)
@@ -243,7 +199,7 @@ def _sentence(quarter_row: pd.Series, label: str, rows: list[tuple[pd.Series, st
     return text
 
 
-def quarter_update(cases, round_id, *, baseline="mps-2016", failing=DEFAULT_FAILING, rounds=None, published=None,
+def quarter_update(cases, round_id, *, baseline="mps-2016", failing=DEFAULT_FAILING, rounds, published,
                    confidence_level=0.95) -> QuarterUpdate:
     """Set a new quarter's case files against the baseline, the previous round and the p-chart.
 
@@ -302,10 +258,6 @@ def quarter_update(cases, round_id, *, baseline="mps-2016", failing=DEFAULT_FAIL
     >>> upd.vs_baseline["verdict"].iloc[0], upd.previous, upd.synthetic
     ('significant improvement', 'a', False)
     """
-    from inspection_analysis.analysis.compare import compare_rounds
-    from inspection_analysis.counts.table import to_counts
-    from inspection_analysis.analysis.pchart import p_chart
-    from inspection_analysis.analysis.verdict import _counts_from
 
     quarter = _cases_of(cases, round_id)
     reg = rounds_table(rounds)
@@ -314,8 +266,8 @@ def quarter_update(cases, round_id, *, baseline="mps-2016", failing=DEFAULT_FAIL
         raise ValueError(f"round {round_id!r} is not in the rounds registry; register it first (add-quarter)")
     if round_id == baseline:
         raise ValueError(f"round_id {round_id!r} is the baseline itself; compare a later round")
-    new = to_counts(quarter, failing=failing)
-    counts = combine_counts(_counts_from(published, failing), new)
+    new = to_counts(quarter, failing=failing, rounds=reg)
+    counts = combine_counts(as_counts(published, failing=failing, rounds=rounds), new)
     known = _counted_rounds(counts, info.force, reg)
     previous = known[known.index(round_id) - 1] if round_id in known and known.index(round_id) > 0 else None
     compare = dict(confidence_level=confidence_level, rounds=reg)

@@ -35,11 +35,7 @@ class RoundInfo:
 
 
 def rounds_table(rounds) -> pd.DataFrame:
-    """The rounds registry to use: ``rounds`` if given, else the shipped one (``load_rounds()``)."""
-    if rounds is None:
-        from inspection_analysis.io import load_rounds
-
-        rounds = load_rounds()
+    """The rounds registry, checked: a DataFrame with a ``round_id`` column (``load_rounds()`` or ``project.rounds``)."""
     if not isinstance(rounds, pd.DataFrame):
         raise TypeError(f"rounds must be a pandas DataFrame (the rounds registry), got {type(rounds).__name__}")
     if "round_id" not in rounds.columns:

@@ -14,9 +14,13 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.analysis import wording as say
-from inspection_analysis.analysis.compare import check_counts_table
-from inspection_analysis.grades import GRADE_COUNT_COLUMNS
 from inspection_analysis.analysis.rounds import force_rounds
+from inspection_analysis.counts.table import check_counts_table
+from inspection_analysis.grades import GRADE_COUNT_COLUMNS
+from inspection_analysis.stats._checks import check_level, check_method
+from inspection_analysis.stats.homogeneity import homogeneity_test
+from inspection_analysis.stats.proportions import RATE_METHODS, rate_ci
+from inspection_analysis.stats.trend import trend_test
 
 __all__ = ["round_counts", "round_rates", "TrendResult", "trend"]
 
@@ -37,7 +41,7 @@ def series_doc(func):
     return func
 
 
-def round_counts(counts, force="mps", rounds=None) -> pd.DataFrame:
+def round_counts(counts, force="mps", *, rounds) -> pd.DataFrame:
     """Each round of a force's series in time order, with its counts.
 
     Parameters
@@ -80,7 +84,7 @@ def round_counts(counts, force="mps", rounds=None) -> pd.DataFrame:
     >>> import pandas as pd
     >>> counts = pd.DataFrame({"round_id": ["b", "a"], "n": [170, 374], "failures": [None, 278]})
     >>> reg = pd.DataFrame({"round_id": ["a", "b", "c"], "force": "x", "reference_date": ["1", "2", "3"]})
-    >>> round_counts(counts, "x", reg)[["round_id", "n", "failures"]]
+    >>> round_counts(counts, "x", rounds=reg)[["round_id", "n", "failures"]]
       round_id     n  failures
     0        a   374       278
     1        b   170      <NA>
@@ -109,7 +113,7 @@ def round_counts(counts, force="mps", rounds=None) -> pd.DataFrame:
 
 
 @series_doc
-def round_rates(counts, force="mps", rounds=None, *, confidence_level=0.95, method="wilson") -> pd.DataFrame:
+def round_rates(counts, force="mps", *, rounds, confidence_level=0.95, method="wilson") -> pd.DataFrame:
     """Each round's failure rate with its confidence interval, for a force's series in time order.
 
     Parameters
@@ -156,18 +160,16 @@ def round_rates(counts, force="mps", rounds=None, *, confidence_level=0.95, meth
     >>> import pandas as pd
     >>> counts = pd.DataFrame({"round_id": ["a", "b"], "n": [374, 170], "failures": [278, None]})
     >>> reg = pd.DataFrame({"round_id": ["a", "b"], "force": "x", "reference_date": ["1", "2"]})
-    >>> res = round_rates(counts, "x", reg)
+    >>> res = round_rates(counts, "x", rounds=reg)
     >>> print(f"{res['ci_low'].iloc[0]:.4f} {res['ci_high'].iloc[0]:.4f}")
     0.6968 0.7849
     >>> res["counts_published"].tolist()
     [True, False]
     """
-    from inspection_analysis.stats._checks import check_level, check_method
-    from inspection_analysis.stats.proportions import RATE_METHODS, rate_ci
 
     check_level(confidence_level)
     check_method(method, RATE_METHODS)
-    table = round_counts(counts, force, rounds)
+    table = round_counts(counts, force, rounds=rounds)
     out = table[["round_id", "label", "assessor", "reference_date", "n", "failures"]].copy()
     known = (out["failures"].notna() & (out["n"].fillna(0) > 0)).to_numpy(dtype=bool)
     for col in ("rate", "ci_low", "ci_high"):
@@ -183,7 +185,7 @@ def round_rates(counts, force="mps", rounds=None, *, confidence_level=0.95, meth
 def _force_series(counts, force, rounds):
     """The force's rounds with counts, in time order, and warnings about the rest."""
     mine = force_rounds(rounds, force)
-    totals = round_counts(counts, force, mine)[["round_id", "label", "n", "failures"]]
+    totals = round_counts(counts, force, rounds=mine)[["round_id", "label", "n", "failures"]]
     warnings = []
     missing = totals[totals["failures"].isna()]
     if not missing.empty:
@@ -244,7 +246,7 @@ class TrendResult(_Described):
 
 
 @series_doc
-def trend(counts, force="mps", rounds=None, *, alpha=0.05) -> TrendResult:
+def trend(counts, force="mps", *, rounds, alpha=0.05) -> TrendResult:
     """Test for a trend in a force's failure rate over its rounds.
 
     Parameters
@@ -287,8 +289,6 @@ def trend(counts, force="mps", rounds=None, *, alpha=0.05) -> TrendResult:
     >>> print(f"{res.z:.3f}")
     -5.774
     """
-    from inspection_analysis.stats.homogeneity import homogeneity_test
-    from inspection_analysis.stats.trend import trend_test
 
     table, warnings = _force_series(counts, force, rounds)
     if len(table) < 2:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from inspection_analysis.analysis.compare import VERDICTS, check_counts_table, compare_rounds
-from inspection_analysis.grades import DEFAULT_FAILING
+from inspection_analysis.analysis.compare import VERDICTS, compare_rounds
 from inspection_analysis.analysis.rounds import force_rounds, round_info, rounds_table
+from inspection_analysis.counts.table import as_counts, check_counts_table
+from inspection_analysis.grades import DEFAULT_FAILING
 
 __all__ = ["Verdict", "has_improved"]
 
@@ -59,18 +60,6 @@ class Verdict:
         return pd.DataFrame([self.comparison])
 
 
-def _counts_from(data, failing):
-    if data is None:
-        from inspection_analysis.io import load_published
-
-        data = load_published()
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    if {"n", "failures"} <= set(data.columns):
-        return data
-    from inspection_analysis.counts.table import to_counts
-
-    return to_counts(data, failing=failing)
 
 
 def _split_warnings(warnings) -> list[str]:
@@ -80,8 +69,8 @@ def _split_warnings(warnings) -> list[str]:
     return [w.strip() for w in warnings.split("; ") if w.strip()]
 
 
-def has_improved(data=None, *, force="mps", baseline=None, follow_up=None, failing=DEFAULT_FAILING,
-                 confidence_level=0.95, rounds=None) -> Verdict:
+def has_improved(data, *, rounds, force="mps", baseline=None, follow_up=None, failing=DEFAULT_FAILING,
+                 confidence_level=0.95) -> Verdict:
     """Has any significant improvement occurred in a force's failure rate?
 
     Parameters
@@ -133,7 +122,7 @@ def has_improved(data=None, *, force="mps", baseline=None, follow_up=None, faili
     >>> has_improved(counts, force="x", rounds=reg).answer
     'no'
     """
-    counts = _counts_from(data, failing)
+    counts = as_counts(data, failing=failing, rounds=rounds)
     check_counts_table(counts)
     reg = rounds_table(rounds)
     mine = force_rounds(reg, force)

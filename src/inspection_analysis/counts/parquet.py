@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.grades import GRADES
 from inspection_analysis.errors import FIRST_DATA_ROW, MAX_PROBLEMS_PER_RULE, AuditDataError, Problem
+from inspection_analysis.grades import GRADES
 
 __all__ = ["parquet_long_counts"]
 

@@ -8,7 +8,6 @@ the row checks pushed into SQL; published frames are read off, never imputed.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from inspection_analysis.counts.parquet import parquet_long_counts
 from inspection_analysis.grades import DEFAULT_FAILING, GRADE_COUNT_COLUMNS, GRADE_DTYPE, GRADES, failure_definition
 from inspection_analysis.schema import COUNT_COLUMNS, COUNTS_TRAILING_COLUMNS
 
-__all__ = ["to_counts"]
+__all__ = ["to_counts", "as_counts", "check_counts_table", "combine_counts"]
 
 _GRADE_COLS = list(GRADE_COUNT_COLUMNS.values())
 
@@ -43,8 +43,10 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
         :func:`~inspection_analysis.grades.failure_definition`), e.g.
         ``INADEQUATE_ONLY`` or ``"inadequate"``.
     rounds : pandas.DataFrame, optional
-        The rounds registry, for checking a Parquet input's ``round_id`` and
-        ordering rounds; by default :func:`~inspection_analysis.io.load_rounds`.
+        The rounds registry (``load_rounds()``), for ordering rounds in time
+        and for checking a Parquet input's ``round_id`` (required for a
+        Parquet input). Without it, rounds are sorted by their id, or by the
+        categories of a categorical ``round_id`` (as ``load_cases`` gives).
 
     Returns
     -------
@@ -86,8 +88,8 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
 
     Examples
     --------
-    >>> from inspection_analysis.io import load_published
-    >>> c = to_counts(load_published()).set_index("round_id")
+    >>> from inspection_analysis.io import load_published, load_rounds
+    >>> c = to_counts(load_published(), rounds=load_rounds()).set_index("round_id")
     >>> c.loc["mps-2016", ["n", "failures"]].tolist()
     [374, 278]
     >>> c.loc["mps-2017-q3", ["n_good", "n_requires_improvement", "n_inadequate", "failures"]].tolist()
@@ -96,21 +98,21 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     by = _check_by(by)
     fails = failure_definition(failing)
     if isinstance(data, str | os.PathLike):
-        from inspection_analysis.counts.parquet import parquet_long_counts
-        from inspection_analysis.io import load_rounds
 
-        order = (rounds if rounds is not None else load_rounds())["round_id"].tolist()
+        if rounds is None:
+            raise ValueError("counting a Parquet dataset needs the rounds registry: pass rounds=")
+        order = rounds["round_id"].tolist()
         long, kinds = parquet_long_counts(Path(data), by, order)
         return _finish(_wide_from_long(long, kinds, by, fails), by, fails, order)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a DataFrame or the path of a Parquet file or folder, got {type(data).__name__}")
     if "n_cases" in data.columns and "status" in data.columns:
-        return _finish(_published(data, by, fails), by, fails, _order(_registry(rounds)))
+        return _finish(_published(data, by, fails), by, fails, _order(rounds))
     rid = data["round_id"] if "round_id" in data.columns else None
     if isinstance(getattr(rid, "dtype", None), pd.CategoricalDtype):
         order = list(rid.cat.categories)  # load_cases keeps the registry order here
     else:
-        order = _order(_registry(rounds)) if "round_id" in by else None
+        order = _order(rounds) if "round_id" in by else None
     return _finish(_case_wide(data, by, fails), by, fails, order)
 
 
@@ -142,10 +144,6 @@ def _case_wide(data: pd.DataFrame, by: list[str], fails):
         raise ValueError(f"grade is missing in {int(grade.isna().sum())} row(s); every case file needs a grade")
     keys = [data[c] for c in by]
     synthetic = data["synthetic"].astype(bool) if "synthetic" in data.columns else pd.Series(False, index=data.index)
-    if all(isinstance(k.dtype, pd.CategoricalDtype) for k in keys):
-        coded = _coded_wide(keys, grade.array.codes, synthetic.to_numpy(), fails)
-        if coded is not None:
-            return coded
     long = data.groupby([*keys, grade.rename("grade")], observed=True, sort=False, dropna=False).size()
     flags = synthetic.groupby(keys, observed=True, sort=False, dropna=False).agg(["all", "any"]).reset_index()
     return _wide_from_long(long.rename("count").reset_index(), _data_kinds(flags, by), by, fails)
@@ -161,52 +159,6 @@ def _kinds(all_synthetic: np.ndarray, any_synthetic: np.ndarray) -> np.ndarray:
     if (any_synthetic & ~all_synthetic).any():
         raise ValueError("a group mixes synthetic and real case files; count them separately")
     return np.where(all_synthetic, "synthetic", "case-level").astype(object)
-
-
-_BINCOUNT_ROWS = 1 << 17
-
-
-def _coded_wide(keys: list[pd.Series], grade_codes: np.ndarray, synthetic: np.ndarray, fails):
-    """:func:`_case_wide` for categorical keys, by counting codes with ``numpy.bincount``; ``None`` if not suitable.
-
-    Each row's group is one integer (the keys' codes in mixed radix, a
-    missing value a code of its own) times the number of grades plus its
-    grade code, so ``numpy.bincount`` (over slices of rows, summed) gives
-    every grade count of every group. ``None`` when the code space is much larger than the data.
-    """
-    sizes = [len(k.cat.categories) + 1 for k in keys]  # + 1: a missing value is a group too
-    n_groups = math.prod(sizes)
-    if n_groups * len(GRADES) > max(4 * len(grade_codes), 1 << 16):
-        return None
-    n_cells = n_groups * len(GRADES)
-    group = np.zeros(len(grade_codes), dtype=np.int16 if n_cells < 2**15 else np.int32 if n_cells < 2**31 else np.int64)
-    offset = 0  # each code + 1 (missing, -1, becomes 0), added once at the end
-    for k, size in zip(keys, sizes):
-        group *= size
-        group += k.array.codes
-        offset = offset * size + 1
-    group += offset
-    cell = group  # made in place (no second array of a code per row): group * number of grades + grade
-    cell *= len(GRADES)
-    cell += grade_codes
-    counts = np.zeros(n_cells, dtype=np.int64)
-    for i in range(0, len(cell), _BINCOUNT_ROWS):  # bincount copies its input as int64: a slice at a time
-        counts += np.bincount(cell[i : i + _BINCOUNT_ROWS], minlength=n_cells)
-    counts = counts.reshape(n_groups, -1)
-    present = np.flatnonzero(counts.sum(axis=1))
-    if synthetic.all() or not synthetic.any():
-        n_synthetic = counts.sum(axis=1) * int(synthetic[:1].any())
-    else:
-        n_synthetic = np.bincount(cell // len(GRADES), weights=synthetic, minlength=n_groups)
-    per_group, n_synthetic = counts[present], n_synthetic[present]
-    n = per_group.sum(axis=1)
-    columns = {k.name: pd.Categorical.from_codes(c - 1, dtype=k.dtype, validate=False)
-               for k, c in zip(keys, np.unravel_index(present, sizes))}
-    columns["data_kind"] = _kinds(n_synthetic == n, n_synthetic > 0)
-    columns.update({GRADE_COUNT_COLUMNS[g]: per_group[:, j] for j, g in enumerate(GRADES)})
-    columns["n"] = n
-    columns["failures"] = per_group[:, [GRADES.index(g) for g in fails]].sum(axis=1)
-    return pd.DataFrame(columns, copy=False)
 
 
 def _wide_from_long(long: pd.DataFrame, kinds: pd.DataFrame, by: list[str], fails):
@@ -241,19 +193,6 @@ def _published(data: pd.DataFrame, by: list[str], fails):
     wide["data_kind"] = "published"
     wide["failures_source"] = source.to_numpy()
     return wide
-
-
-def _registry(rounds: pd.DataFrame | None) -> pd.DataFrame | None:
-    """The given registry, else the shipped one, else ``None`` if none can be read (another project root)."""
-    from inspection_analysis.io import load_rounds
-    from inspection_analysis.errors import AuditDataError
-
-    if rounds is not None:
-        return rounds
-    try:
-        return load_rounds()
-    except (AuditDataError, OSError):
-        return None
 
 
 def _order(registry: pd.DataFrame | None) -> list[str] | None:
@@ -303,3 +242,112 @@ def _finish(wide: pd.DataFrame, by: list[str], fails, order: list[str] | None) -
         columns[c] = pd.array(text[rows] if isinstance(text, np.ndarray) else np.full(len(rows), text, dtype=object),
                               dtype="str")
     return pd.DataFrame(columns, copy=False)
+
+
+def check_counts_table(counts) -> None:
+    """Raise unless ``counts`` is a counts table with ``round_id``, ``n`` and ``failures``.
+
+    Parameters
+    ----------
+    counts : object
+        The table to check.
+
+    Raises
+    ------
+    TypeError
+        If ``counts`` is not a DataFrame.
+    ValueError
+        If a required column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_counts_table(pd.DataFrame({"round_id": ["a"], "n": [1], "failures": [0]}))
+    """
+    if not isinstance(counts, pd.DataFrame):
+        raise TypeError(f"counts must be a pandas DataFrame (a counts table), got {type(counts).__name__}")
+    missing = [c for c in ("round_id", "n", "failures") if c not in counts.columns]
+    if missing:
+        raise ValueError(f"counts table lacks column(s) {missing}; build it with to_counts()")
+
+
+def combine_counts(published, case_level) -> pd.DataFrame:
+    """Published counts with every round counted from case files in place of its published figures.
+
+    Parameters
+    ----------
+    published : pandas.DataFrame
+        A counts table of published figures (``to_counts(load_published())``).
+    case_level : pandas.DataFrame
+        A counts table counted from case files (``to_counts(load_cases(...))``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``published`` for rounds absent from ``case_level``, then
+        the rows of ``case_level`` with at least one case file; ``round_id``
+        as text, the index reset.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If either is not a counts table.
+
+    Notes
+    -----
+    A round's case files are the fuller record, so its published figures are
+    dropped, never mixed with them. Rows of 0 case files (rounds a
+    categorical ``round_id`` knows but the files do not hold) are dropped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pub = pd.DataFrame({"round_id": ["a", "b"], "n": [374, 170], "failures": [278, None]})
+    >>> new = pd.DataFrame({"round_id": ["b", "c"], "n": [170, 0], "failures": [100, 0]})
+    >>> combine_counts(pub, new)[["round_id", "n", "failures"]].values.tolist()
+    [['a', 374, 278.0], ['b', 170, 100.0]]
+    """
+    check_counts_table(published)
+    check_counts_table(case_level)
+    cases = case_level[case_level["n"] > 0]
+    cases = cases.assign(round_id=cases["round_id"].astype(str))
+    kept = published.assign(round_id=published["round_id"].astype(str))
+    kept = kept[~kept["round_id"].isin(set(cases["round_id"]))]
+    return pd.concat([kept, cases], ignore_index=True)
+
+
+def as_counts(data: pd.DataFrame, *, failing=DEFAULT_FAILING, rounds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A counts table as it is, or the counts of published or case-level rows.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A counts table (it has ``n`` and ``failures``), or rows that
+        :func:`to_counts` counts.
+    failing : str or iterable of str, optional
+        The failure definition used when ``data`` must be counted.
+    rounds : pandas.DataFrame, optional
+        The rounds registry, to order the rounds when ``data`` must be counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A counts table.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"round_id": ["a"], "n": [10], "failures": [3]})
+    >>> as_counts(table) is table
+    True
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    if {"n", "failures"} <= set(data.columns):
+        return data
+    return to_counts(data, failing=failing, rounds=rounds)

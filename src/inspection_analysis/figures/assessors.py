@@ -11,7 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.figures.style import CATEGORICAL, SOURCE_PUBLISHED, percent_axis, require_columns, new_figure, pct, styled
+from inspection_analysis.figures.style import (
+    CATEGORICAL,
+    SOURCE_PUBLISHED,
+    new_figure,
+    pct,
+    percent_axis,
+    require_columns,
+    styled,
+)
 
 __all__ = ["assessor_figure"]
 

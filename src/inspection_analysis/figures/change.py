@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.figures.style import CATEGORICAL, HIGHLIGHT, SOURCE_PUBLISHED, require_columns, new_figure, styled
+from inspection_analysis.figures.style import (
+    CATEGORICAL,
+    HIGHLIGHT,
+    SOURCE_PUBLISHED,
+    new_figure,
+    require_columns,
+    styled,
+)
 
 __all__ = ["change_forest"]
 

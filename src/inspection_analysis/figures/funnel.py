@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inspection_analysis.figures.style import CATEGORICAL, GREY, HIGHLIGHT, SOURCE_PUBLISHED, require_columns, new_figure, pct, styled
+from inspection_analysis.figures.style import (
+    CATEGORICAL,
+    GREY,
+    HIGHLIGHT,
+    SOURCE_PUBLISHED,
+    new_figure,
+    pct,
+    require_columns,
+    styled,
+)
 
 __all__ = ["funnel_figure"]
 

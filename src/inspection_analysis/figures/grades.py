@@ -11,7 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.figures.style import is_known, CATEGORICAL, SEQUENTIAL, SOURCE_PUBLISHED, percent_axis, require_columns, new_figure, pct, styled
+from inspection_analysis.figures.style import (
+    CATEGORICAL,
+    SEQUENTIAL,
+    SOURCE_PUBLISHED,
+    is_known,
+    new_figure,
+    pct,
+    percent_axis,
+    require_columns,
+    styled,
+)
 
 __all__ = ["grade_distribution"]
 

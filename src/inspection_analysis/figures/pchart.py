@@ -9,9 +9,20 @@ readable in greyscale.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from inspection_analysis.figures.style import CATEGORICAL, GREY, HIGHLIGHT, SOURCE_PUBLISHED, TWO_SERIES, percent_axis, require_columns, as_sentence, new_figure, styled, wrap_labels
+from inspection_analysis.figures.style import (
+    CATEGORICAL,
+    GREY,
+    HIGHLIGHT,
+    SOURCE_PUBLISHED,
+    TWO_SERIES,
+    as_sentence,
+    new_figure,
+    percent_axis,
+    require_columns,
+    styled,
+    wrap_labels,
+)
 
 __all__ = ["p_chart_figure"]
 

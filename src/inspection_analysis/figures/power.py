@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inspection_analysis.figures.style import CATEGORICAL, HIGHLIGHT, SOURCE_PUBLISHED, TWO_SERIES, require_columns, new_figure, styled
+from inspection_analysis.figures.style import (
+    CATEGORICAL,
+    HIGHLIGHT,
+    SOURCE_PUBLISHED,
+    TWO_SERIES,
+    new_figure,
+    require_columns,
+    styled,
+)
 
 __all__ = ["power_curve"]
 

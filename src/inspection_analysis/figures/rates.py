@@ -11,7 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.figures.style import is_known, CATEGORICAL, HIGHLIGHT, SOURCE_PUBLISHED, percent_axis, require_columns, new_figure, pct, styled, wrap_labels
+from inspection_analysis.figures.style import (
+    CATEGORICAL,
+    HIGHLIGHT,
+    SOURCE_PUBLISHED,
+    is_known,
+    new_figure,
+    pct,
+    percent_axis,
+    require_columns,
+    styled,
+    wrap_labels,
+)
 
 __all__ = ["failure_rates"]
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.figures.style import CATEGORICAL, GREY, HIGHLIGHT, percent_axis, require_columns, new_figure, styled, wrap_labels
+from inspection_analysis.figures.style import (
+    CATEGORICAL,
+    GREY,
+    HIGHLIGHT,
+    new_figure,
+    percent_axis,
+    require_columns,
+    styled,
+    wrap_labels,
+)
 
 __all__ = ["synthetic_dot_plot"]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.grades import GRADE_DTYPE, GRADES
 from inspection_analysis.errors import AuditDataError, Problem, problems_from_mask
+from inspection_analysis.grades import GRADE_DTYPE, GRADES
 from inspection_analysis.schema import (
     CASE_REQUIRED_COLUMNS,
     CASE_TYPES,

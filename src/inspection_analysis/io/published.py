@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis import paths
+from inspection_analysis.errors import problems_from_mask
+from inspection_analysis.grades import GRADE_COUNT_COLUMNS, SCALES
+from inspection_analysis.io.checks import Findings, check_allowed, missing_column_problems, strip_text
 from inspection_analysis.io.read import read_table
 from inspection_analysis.io.registry import load_rounds
-
-from inspection_analysis.grades import GRADE_COUNT_COLUMNS, SCALES
-from inspection_analysis.errors import problems_from_mask
 from inspection_analysis.schema import (
     CASE_TYPES,
     PUBLISHED_COLUMNS,
@@ -29,7 +29,6 @@ from inspection_analysis.schema import (
     PUBLISHED_PCT_COLUMNS,
     PUBLISHED_STATUSES,
 )
-from inspection_analysis.io.checks import Findings, check_allowed, missing_column_problems, strip_text
 
 __all__ = ["load_published", "validate_published"]
 

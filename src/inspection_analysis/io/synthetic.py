@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis import paths
-from inspection_analysis.grades import DEFAULT_FAILING, GRADE_COUNT_COLUMNS, GRADE_DTYPE, SCALES
 from inspection_analysis.errors import AuditDataWarning
+from inspection_analysis.grades import DEFAULT_FAILING, GRADE_COUNT_COLUMNS, GRADE_DTYPE, SCALES
+from inspection_analysis.io import load_published, load_rounds
 from inspection_analysis.schema import CASE_TYPES, CRITERIA, CRITERION_APPLIES_TO, CRITERION_VALUES
 
 __all__ = ["SEED", "make_synthetic_cases", "synthetic_margins", "make_synthetic_double_graded", "write_synthetic"]
@@ -43,8 +44,6 @@ def _rng(seed: int, key: str) -> np.random.Generator:
 
 
 def _published_tables():
-    from inspection_analysis.io import load_published, load_rounds
-
     rounds = load_rounds()
     pub = load_published(rounds=rounds)
     return rounds, pub[pub["status"] == "primary"]

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from inspection_analysis import paths
+from inspection_analysis.io import load_cases, load_rounds
 
 __all__ = ["MANIFEST_COLUMNS", "AddedQuarter", "sha256_file", "manifest_path", "read_manifest", "check_manifest",
            "add_quarter"]
@@ -189,7 +190,6 @@ def _registry_rows(path: Path) -> tuple[list[str], list[dict]]:
 
 def _new_registry(root, round_id, replace, fields) -> tuple[bytes, pd.DataFrame]:
     """The registry with the round added or updated, as CSV bytes and validated frame."""
-    from inspection_analysis.io import load_rounds
 
     header, rows = _registry_rows(paths.rounds_path(root))
     existing = [r for r in rows if r["round_id"] == round_id]
@@ -284,7 +284,6 @@ def add_quarter(
     >>> added.n_cases, added.path.name
     (2, 'mps-2019-q1.csv')
     """
-    from inspection_analysis.io import load_cases
 
     source = Path(file)
     if not source.is_file():

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from inspection_analysis.paths import project_root
+
 __all__ = ["NotebookExecutionError", "execute_notebook", "find_notebooks", "render_html", "run_notebooks"]
 
 #: The matplotlib backend the kernel uses, so figures appear as PNG outputs
@@ -32,8 +34,6 @@ class NotebookExecutionError(RuntimeError):
 
 
 def _notebooks_dir() -> Path:
-    from inspection_analysis.paths import project_root
-
     return project_root() / "notebooks"
 
 

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.errors import FIRST_DATA_ROW
+from inspection_analysis.stats._checks import check_level
+from inspection_analysis.stats.power import power_change
 
 __all__ = ["read_case_list", "allocate_proportional", "draw_sample", "AuditPlan", "files_needed"]
 
@@ -296,8 +298,6 @@ def files_needed(baseline_rate: float, n_baseline: int, improvement: float, *, p
     >>> files_needed(278 / 374, 30, 0.05).files is None
     True
     """
-    from inspection_analysis.stats._checks import check_level
-    from inspection_analysis.stats.power import power_change
 
     p2 = float(baseline_rate)
     check_level(p2, "baseline_rate")

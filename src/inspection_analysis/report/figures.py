@@ -17,6 +17,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from inspection_analysis import figures as F
+from inspection_analysis.analysis.criteria import compare_criteria
+from inspection_analysis.analysis.funnel import funnel_points
+from inspection_analysis.analysis.planning import detectable_improvements
+from inspection_analysis.counts.table import to_counts
+from inspection_analysis.figures.style import as_sentence, pct
+from inspection_analysis.schema import CRITERION_LABELS
+from inspection_analysis.stats import rate_ci
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -29,8 +38,6 @@ def _year(label: str) -> str:
 
 def _draw_figures(results: dict, inputs: _Inputs, out: Path, confidence_level: float, force: str):
     """Draw and save every figure for ``force``; return their descriptions and the files written."""
-    from inspection_analysis import figures as F
-    from inspection_analysis.figures.style import pct
 
     v = results["verdict"]
     # Figures 1 and 2 show the rounds with a published size; the alt texts also name those with nothing published.
@@ -84,10 +91,6 @@ def _draw_figures(results: dict, inputs: _Inputs, out: Path, confidence_level: f
 
 
 def _more_figures(results, inputs, F, save, labels, force_name, confidence_level):
-    from inspection_analysis.analysis.funnel import funnel_points
-    from inspection_analysis.figures.style import as_sentence, pct
-    from inspection_analysis.analysis.planning import detectable_improvements
-
     base, alpha = results["baseline"], 1 - confidence_level
     row = results["rates"].set_index("round_id").loc[base]
     unpublished = results["sensitivity"]
@@ -133,11 +136,6 @@ def _more_figures(results, inputs, F, save, labels, force_name, confidence_level
 
 
 def _synthetic_figures(inputs, F, save, labels, confidence_level):
-    from inspection_analysis.counts.table import to_counts
-    from inspection_analysis.analysis.criteria import compare_criteria
-    from inspection_analysis.schema import CRITERION_LABELS
-    from inspection_analysis.stats import rate_ci
-
     synth = inputs.synthetic
     present = [r for r in inputs.rounds.sort_values("reference_date")["round_id"]
                if (synth["round_id"].astype(str) == r).any()]

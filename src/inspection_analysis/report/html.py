@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from inspection_analysis import __version__
+from inspection_analysis.project.add_quarter import sha256_file
+
 __all__ = ["render_markdown", "render_html", "frame_to_markdown", "frame_to_html"]
 
 _CSS = """body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#0b0c0c;
@@ -161,8 +164,6 @@ def render_html(results: dict, tables: dict[str, pd.DataFrame], figures: list[di
     >>> callable(render_html)
     True
     """
-    from inspection_analysis import __version__
-    from inspection_analysis.project.add_quarter import sha256_file
 
     v = results["verdict"]
     esc = html.escape

@@ -19,7 +19,21 @@ from pathlib import Path
 import pandas as pd
 
 from inspection_analysis import paths
+from inspection_analysis.analysis.assessors import assessor_agreement
+from inspection_analysis.analysis.funnel import funnel, funnel_inputs, funnel_limits_frame
+from inspection_analysis.analysis.pchart import p_chart
+from inspection_analysis.analysis.planning import audit_sensitivity
+from inspection_analysis.analysis.quarter_update import combine_counts, series_comparisons
+from inspection_analysis.analysis.series import round_counts, round_rates, trend
+from inspection_analysis.analysis.verdict import has_improved
+from inspection_analysis.counts.table import to_counts
+from inspection_analysis.grades import failure_definition
+from inspection_analysis.io import load_cases, load_published, load_rounds
+from inspection_analysis.project.add_quarter import check_manifest
+from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import _draw_figures
+from inspection_analysis.report.html import render_html, render_markdown
+from inspection_analysis.stats._checks import check_level
 
 __all__ = ["ReportResult", "run_report", "FORCE"]
 
@@ -65,14 +79,10 @@ class _Inputs:
 
 
 def _load(data: Path, failing: str) -> _Inputs:
-    from inspection_analysis.counts.table import to_counts
-    from inspection_analysis.io import load_cases, load_published, load_rounds
-    from inspection_analysis.analysis.quarter_update import combine_counts
-
     rounds_file, published_file = data / "rounds.csv", data / "published" / "published_counts.csv"
     rounds = load_rounds(rounds_file)
     published = load_published(published_file, rounds=rounds)
-    counts = to_counts(published, failing=failing)
+    counts = to_counts(published, failing=failing, rounds=rounds)
     files = [rounds_file, published_file]
     case_rounds: list[str] = []
     raw = data / "raw"
@@ -92,25 +102,18 @@ def _load(data: Path, failing: str) -> _Inputs:
 
 def _compute(inputs: _Inputs, confidence_level: float) -> dict:
     """Every table and result the report shows, from the library."""
-    from inspection_analysis.analysis.assessors import assessor_agreement
-    from inspection_analysis.analysis.funnel import funnel, funnel_inputs, funnel_limits_frame
-    from inspection_analysis.analysis.series import round_counts, round_rates, trend
-    from inspection_analysis.analysis.pchart import p_chart
-    from inspection_analysis.analysis.quarter_update import series_comparisons
-    from inspection_analysis.analysis.planning import audit_sensitivity
-    from inspection_analysis.analysis.verdict import has_improved
 
     alpha = 1 - confidence_level
     verdict = has_improved(inputs.counts, force=FORCE, confidence_level=confidence_level, rounds=inputs.rounds)
     baseline = verdict.comparison["baseline"]
-    rates = round_rates(inputs.counts, FORCE, inputs.rounds, confidence_level=confidence_level)
+    rates = round_rates(inputs.counts, FORCE, rounds=inputs.rounds, confidence_level=confidence_level)
     unpublished = rates[~rates["counts_published"] & (rates["n"].fillna(0) > 0)]
     sensitivity = [audit_sensitivity(inputs.counts, baseline, round_id=rid, alpha=alpha, rounds=inputs.rounds)
                    for rid in unpublished["round_id"]]
     funnel_table = funnel(funnel_inputs(inputs.counts, inputs.rounds), rounds=inputs.rounds)
     return {
-        "verdict": verdict, "baseline": baseline, "series": round_counts(inputs.counts, FORCE, inputs.rounds),
-        "rates": rates, "comparisons": series_comparisons(inputs.counts, FORCE, inputs.rounds, baseline=baseline,
+        "verdict": verdict, "baseline": baseline, "series": round_counts(inputs.counts, FORCE, rounds=inputs.rounds),
+        "rates": rates, "comparisons": series_comparisons(inputs.counts, FORCE, rounds=inputs.rounds, baseline=baseline,
                                           confidence_level=confidence_level),
         "trend": trend(inputs.counts, force=FORCE, rounds=inputs.rounds),
         "p_chart": p_chart(inputs.counts, force=FORCE, rounds=inputs.rounds),
@@ -145,8 +148,6 @@ def _summary(results: dict) -> pd.DataFrame:
 
 
 def _write_tables(results: dict, reports: Path, publish: bool) -> tuple[dict[str, pd.DataFrame], list[Path]]:
-    from inspection_analysis.report.disclosure import suppress_small_counts
-
     tables = {
         "summary": _summary(results),
         "rates": results["rates"],
@@ -176,8 +177,6 @@ def _write_tables(results: dict, reports: Path, publish: bool) -> tuple[dict[str
 
 
 def _integrity(data: Path) -> list[str]:
-    from inspection_analysis.project.add_quarter import check_manifest
-
     status = check_manifest(data)
     return [f"data file {r.path} ({r.round_id}) is {r.status}: its SHA-256 no longer matches the manifest "
             f"(recorded {r.expected[:12]}..., now {r.actual[:12] or 'absent'})"
@@ -244,9 +243,6 @@ def run_report(
     >>> res.answer  # doctest: +SKIP
     'no'
     """
-    from inspection_analysis.grades import failure_definition
-    from inspection_analysis.report.html import render_html, render_markdown
-    from inspection_analysis.stats._checks import check_level
 
     failure_definition(failing)
     check_level(confidence_level)

@@ -34,8 +34,7 @@ from functools import cached_property
 import numpy as np
 
 from inspection_analysis.stats._nuisance import log_comb as _log_comb
-from inspection_analysis.stats._nuisance import logsumexp_rows
-from inspection_analysis.stats._nuisance import max_over_nuisance
+from inspection_analysis.stats._nuisance import logsumexp_rows, max_over_nuisance
 
 __all__ = ["BoschlooRegion", "boschloo_test", "boschloo_tests", "barnard_test", "max_over_nuisance"]
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, special
 
-from inspection_analysis.stats._checks import as_scalar_or_array, check_alternative, check_level, check_method, check_probability
+from inspection_analysis.stats._checks import (
+    as_scalar_or_array,
+    check_alternative,
+    check_level,
+    check_method,
+    check_probability,
+)
 
 __all__ = ["power_change", "sample_size", "min_detectable_change", "cohens_h", "ci_sample_size"]
 

@@ -19,7 +19,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.stats._checks import as_scalar_or_array, check_counts, check_level, check_method, check_two_groups
+from inspection_analysis.stats._checks import (
+    as_scalar_or_array,
+    check_counts,
+    check_level,
+    check_method,
+    check_two_groups,
+)
 from inspection_analysis.stats.results import ConfidenceInterval, IntervalEstimate
 
 __all__ = ["rate_ci", "diff_ci"]

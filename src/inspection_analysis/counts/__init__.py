@@ -1,0 +1,6 @@
+"""Validated frames or datasets -> the counts table, the sufficient statistics of every analysis.
+
+``table`` holds :func:`to_counts` and the counts-table contract (checking it,
+combining published and case-level sources); ``parquet`` counts a Parquet file
+or dataset inside DuckDB.
+"""
