@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["lower_tail", "upper_tail", "two_sided_pvalue"]
+__all__ = ["binomial_tail", "two_sided_pvalue"]
 
 # Below this a tail from Boost's incomplete beta is recomputed from the mass function.
 _TRUST = 1e-200
@@ -50,7 +50,27 @@ def _ratio_sum(k: int, n: int, p: float, step: int) -> float:
     return total
 
 
-def _tail(k, n, p, upper: bool) -> np.ndarray:
+def binomial_tail(k, n, p, *, upper: bool = False) -> np.ndarray:
+    """``P(X <= k)``, or ``P(X >= k)`` with ``upper``, for ``X ~ Binomial(n, p)``; accurate down to 1e-300.
+
+    Parameters
+    ----------
+    k, n, p : array_like
+        Whole ``k`` and ``n >= 0`` and ``p`` in (0, 1); they broadcast.
+    upper : bool, default False
+        The upper tail ``P(X >= k)`` instead of the lower ``P(X <= k)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The tail, to about 1e-11 relative: lower 0 for ``k < 0`` and 1 for
+        ``k >= n``; upper 1 for ``k <= 0`` and 0 for ``k > n``.
+
+    Examples
+    --------
+    >>> print(f"{float(binomial_tail(38, 500, 0.8)):.10e} {float(binomial_tail(462, 500, 0.2, upper=True)):.10e}")
+    4.1508069361e-270 4.1508069361e-270
+    """
     from scipy.stats import binom
 
     k, n, p = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(k, n, p))
@@ -62,48 +82,6 @@ def _tail(k, n, p, upper: bool) -> np.ndarray:
         kk, nn, pp = int(k1[i]), int(n1[i]), float(p1[i])
         out[i] = float(_pmf(kk, nn, pp)) * _ratio_sum(kk, nn, pp, 1 if upper else -1)
     return out.reshape(k.shape)
-
-
-def lower_tail(k, n, p) -> np.ndarray:
-    """``P(X <= k)`` for ``X ~ Binomial(n, p)``, accurate to about 1e-11 relative down to 1e-300.
-
-    Parameters
-    ----------
-    k, n, p : array_like
-        Whole ``k`` and ``n >= 0`` and ``p`` in (0, 1); they broadcast.
-
-    Returns
-    -------
-    numpy.ndarray
-        The lower tail (0 for ``k < 0``, 1 for ``k >= n``).
-
-    Examples
-    --------
-    >>> print(f"{float(lower_tail(38, 500, 0.8)):.10e}")
-    4.1508069361e-270
-    """
-    return _tail(k, n, p, upper=False)
-
-
-def upper_tail(k, n, p) -> np.ndarray:
-    """``P(X >= k)`` for ``X ~ Binomial(n, p)``, accurate to about 1e-11 relative down to 1e-300.
-
-    Parameters
-    ----------
-    k, n, p : array_like
-        Whole ``k`` and ``n >= 0`` and ``p`` in (0, 1); they broadcast.
-
-    Returns
-    -------
-    numpy.ndarray
-        The upper tail (1 for ``k <= 0``, 0 for ``k > n``).
-
-    Examples
-    --------
-    >>> print(f"{float(upper_tail(462, 500, 0.2)):.10e}")
-    4.1508069361e-270
-    """
-    return _tail(k, n, p, upper=True)
 
 
 def two_sided_pvalue(x, n, p) -> np.ndarray:
@@ -127,7 +105,7 @@ def two_sided_pvalue(x, n, p) -> np.ndarray:
     The mass function decreases away from the mean on each side, so the
     boundary outcome is found by bisection (vectorised over all inputs), as
     :func:`scipy.stats.binomtest` does; the tails come from
-    :func:`lower_tail` and :func:`upper_tail`, so the p-value stays accurate
+    :func:`binomial_tail`, so the p-value stays accurate
     where both tails are far below 1e-268.
 
     Examples
@@ -151,6 +129,6 @@ def two_sided_pvalue(x, n, p) -> np.ndarray:
         active = lo < hi
         lo = np.where(active & (below != ok), mid + below, lo)  # below & not ok: mid + 1; above & ok: mid
         hi = np.where(active & (below == ok), mid - ~below, hi)  # below & ok: mid; above & not ok: mid - 1
-    other = np.where(below, upper_tail(lo, n, p), lower_tail(lo, n, p))
-    own = np.where(below, lower_tail(x, n, p), upper_tail(x, n, p))
+    other = np.where(below, binomial_tail(lo, n, p, upper=True), binomial_tail(lo, n, p))
+    own = np.where(below, binomial_tail(x, n, p), binomial_tail(x, n, p, upper=True))
     return np.where(x == mean, 1.0, np.minimum(1.0, own + other))

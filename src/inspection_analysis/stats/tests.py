@@ -300,11 +300,13 @@ def rate_test(x, n, p0, *, alternative: str = "two-sided", method: str = "exact"
     except ValueError:
         raise ValueError(f"shapes of x {x.shape} and p0 {p0.shape} do not match") from None
     if method == "exact":
-        from ._binomial import lower_tail, two_sided_pvalue, upper_tail
+        from ._binomial import binomial_tail, two_sided_pvalue
 
         stats = x / n
-        tail = {"less": lower_tail, "greater": upper_tail, "two-sided": two_sided_pvalue}[alternative]
-        pvals = tail(x, n, p0)
+        if alternative == "two-sided":
+            pvals = two_sided_pvalue(x, n, p0)
+        else:
+            pvals = binomial_tail(x, n, p0, upper=alternative == "greater")
     else:
         stats = (x / n - p0) / np.sqrt(p0 * (1 - p0) / n)
         pvals = _normal_pvalue(stats, alternative)
