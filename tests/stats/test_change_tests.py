@@ -575,3 +575,30 @@ def test_boschloo_no_larger_than_fisher_one_sided(g1, g2, alternative):
     assert 0.0 <= bos <= 1.0
     if alternative != "two-sided":  # Boschloo (1970): uniformly more powerful one-sided
         assert bos <= change_test(x1, n1, x2, n2, method="fisher", alternative=alternative).pvalue * (1 + 1e-9)
+
+
+# --------------------------------------------------------------------------------------
+# Huge samples: the exact tests refuse before allocating (issue 13: `plan --files 10000000000`
+# tried to allocate 74.5 GiB)
+# --------------------------------------------------------------------------------------
+
+
+def test_exact_tests_refuse_grids_past_their_limit_before_allocating():
+    from inspection_analysis.stats.exact import check_grid_size
+
+    # Hand: the grid has (n1 + n2 + 1) (n1 + 1) cells; 3999 and 6000 give 10000 * 4000 = 40,000,000, the limit.
+    check_grid_size(3999, 6000, "Boschloo")
+    # one more in group 2: 10001 * 4000 = 40,004,000 cells
+    with pytest.raises(ValueError, match=r"n1=3999 and n2=6001 case files needs a grid of 40,004,000 cells, more "
+                                         r"than its limit of 40,000,000"):
+        check_grid_size(3999, 6001, "Boschloo")
+    with pytest.raises(ValueError, match=r"n1=10000000000 and n2=374 case files .* limit of 40,000,000"):
+        critical_count(278, 374, 10**10)
+    # Barnard's grid is the same shape but needs more memory a cell: 2501 x 2501 -> 5003 * 2502 = 12,517,506 cells
+    with pytest.raises(ValueError, match=r"Barnard's exact test .* limit of 12,000,000"):
+        change_test(1000, 2501, 1200, 2501, method="barnard")
+    with pytest.raises(ValueError, match=r"Boschloo's exact test for groups of n1=10000000000"):
+        change_test(0, 10**10, 278, 374)
+    # Fisher's test needs no grid: against 10^10 new files it still gives a critical count, below the
+    # baseline rate 278/374 (only a lower rate can be a significant improvement)
+    assert 0 < critical_count(278, 374, 10**10, method="fisher") < 278 / 374 * 10**10

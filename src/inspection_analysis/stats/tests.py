@@ -103,7 +103,11 @@ def change_test(x1, n1, x2, n2, *, method: str = "boschloo", alternative: str = 
     ------
     ValueError
         For negative or non-integer counts, ``n = 0``, ``x > n``, shapes that
-        do not broadcast, or an unknown ``method`` or ``alternative``.
+        do not broadcast, an unknown ``method`` or ``alternative``, or rounds
+        too large for an unconditional exact test's grid of
+        ``(n1 + n2 + 1) (n1 + 1)`` cells (more than
+        :data:`~inspection_analysis.stats.exact.MAX_GRID_CELLS`: 40 million
+        for Boschloo, 12 million for Barnard, about 1 GB each).
 
     Notes
     -----
@@ -336,7 +340,9 @@ def critical_count(x2, n2, n1, *, alpha: float = 0.05, method: str = "boschloo")
     Raises
     ------
     ValueError
-        For invalid counts, ``alpha`` outside (0, 1) or an unknown ``method``.
+        For invalid counts, ``alpha`` outside (0, 1), an unknown ``method``,
+        or (Boschloo) rounds too large for its grid, as in :func:`change_test`
+        (Fisher's test has no such limit).
 
     Notes
     -----
