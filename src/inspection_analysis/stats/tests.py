@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_scalar_or_array, check_alternative, check_counts, check_level, check_method, check_two_groups
+from ._checks import (as_scalar_or_array, check_alternative, check_counts, check_level, check_method, check_planned,
+                      check_two_groups)
 from .results import TestResult
 
 __all__ = [
@@ -368,13 +369,7 @@ def critical_count(x2, n2, n1, *, alpha: float = 0.05, method: str = "boschloo")
     """
     check_method(method, ("boschloo", "fisher"))
     alpha = check_level(alpha, "alpha")
-    x2_arr, n2_arr = check_counts(x2, n2, xname="x2", nname="n2")
-    n1_arr, _ = check_counts(n1, n1, xname="n1", nname="n1")
-    if x2_arr.ndim or n1_arr.ndim:
-        raise ValueError("critical_count takes scalar counts x2, n2 and n1")
-    if n1_arr == 0:
-        raise ValueError("n1 must be at least 1 case file, got 0")
-    x2, n2, n1 = int(x2_arr), int(n2_arr), int(n1_arr)
+    x2, n2, n1 = check_planned(x2, n2, n1, "critical_count")
     if method == "boschloo":
         from .exact import BoschlooRegion
 
