@@ -135,3 +135,101 @@ def test_kappa_properties(cells):
         assert kappa(table.T).kappa == pytest.approx(res.kappa, abs=1e-12)  # swapping assessors
         if not math.isnan(res.pvalue):
             assert 0 <= res.pvalue <= 1
+
+
+def _exact_kappa(table, weights):
+    """Kappa, ase and ase_h0 by the FCE (1969) formulas as printed, in exact rational arithmetic.
+
+    The textbook difference-of-squares forms cancel badly in floating point as pe nears 1, but not
+    in fractions; the square roots are taken with 40 significant digits.
+    """
+    from decimal import Decimal, getcontext
+    from fractions import Fraction
+
+    getcontext().prec = 40
+    k = len(table)
+    n = sum(sum(row) for row in table)
+    p = [[Fraction(c, n) for c in row] for row in table]
+    rows = [sum(row) for row in p]
+    cols = [sum(p[i][j] for i in range(k)) for j in range(k)]
+
+    def w(i, j):
+        dist = Fraction(abs(i - j), k - 1)
+        return {"none": Fraction(int(i == j)), "linear": 1 - dist, "quadratic": 1 - dist**2}[weights]
+
+    cells = [(i, j) for i in range(k) for j in range(k)]
+    po = sum(w(i, j) * p[i][j] for i, j in cells)
+    pe = sum(w(i, j) * rows[i] * cols[j] for i, j in cells)
+    kap = (po - pe) / (1 - pe)
+    wbar_row = [sum(cols[j] * w(i, j) for j in range(k)) for i in range(k)]
+    wbar_col = [sum(rows[i] * w(i, j) for i in range(k)) for j in range(k)]
+    scale = n * (1 - pe) ** 2
+    var = (sum(p[i][j] * (w(i, j) - (wbar_row[i] + wbar_col[j]) * (1 - kap)) ** 2 for i, j in cells)
+           - (kap - pe * (1 - kap)) ** 2) / scale
+    var0 = (sum(rows[i] * cols[j] * (w(i, j) - (wbar_row[i] + wbar_col[j])) ** 2 for i, j in cells) - pe**2) / scale
+
+    def root(q):
+        return float((Decimal(q.numerator) / Decimal(q.denominator)).sqrt())
+
+    return float(kap), root(var), root(var0)
+
+
+def _sparse_table(k, cells):
+    table = [[0] * k for _ in range(k)]
+    for (i, j), count in cells.items():
+        table[i][j] = count
+    return table
+
+
+def test_kappa_defined_when_chance_agreement_is_near_but_not_one():
+    # 10 x 10, diagonal (2465, 1), quadratic weights: pe = 1 - 2 * 2465 / (2466^2 * 81) = 1 - 1.0009e-5,
+    # within np.isclose's tolerance of 1, but kappa is defined. R 4.2.2 vcd::Kappa (weights = "Fleiss-Cohen"):
+    # value 1, ASE 0 (tests/stats/reference/numeric_edges.R and .txt); ase_h0 from exact fractions.
+    table = _sparse_table(10, {(0, 0): 2465, (1, 1): 1})
+    _, _, exact_ase0 = _exact_kappa(table, "quadratic")
+    for weights in ("quadratic", None):
+        res = kappa(table, weights=weights)
+        assert res.kappa == 1.0 and res.ase == 0.0 and (res.low, res.high) == (1.0, 1.0)
+    assert kappa(table, weights="quadratic").ase_h0 == pytest.approx(exact_ase0, rel=1e-12)
+
+
+def test_kappa_null_standard_error_keeps_precision_as_chance_agreement_nears_one():
+    # 8 x 8 with [0,0] = 4923, [0,1] = 1, [1,1] = 1, quadratic weights: pe = 1 - 8.2e-7.
+    # Exact fractions (FCE formulas, _exact_kappa): ase_h0 = 0.013434017755...; the textbook
+    # difference form in doubles gave 0.013434002856. vcd::Kappa (R 4.2.2, numeric_edges.txt):
+    # value 0.66657639969614624, ASE 0.31431222790470043 (vcd also cancels: it agrees to 5e-10 only).
+    table = _sparse_table(8, {(0, 0): 4923, (0, 1): 1, (1, 1): 1})
+    exact_kappa, exact_ase, exact_ase0 = _exact_kappa(table, "quadratic")
+    assert exact_ase0 == pytest.approx(0.013434017755, abs=5e-13)
+    res = kappa(table, weights="quadratic")
+    assert res.ase_h0 == pytest.approx(exact_ase0, rel=1e-12)
+    assert res.ase == pytest.approx(exact_ase, rel=1e-12)
+    assert res.kappa == pytest.approx(exact_kappa, rel=1e-12)
+    assert res.kappa == pytest.approx(0.66657639969614624, rel=1e-9)
+    assert res.ase == pytest.approx(0.31431222790470043, rel=1e-8)
+
+
+def test_kappa_nan_only_when_chance_agreement_is_exactly_one():
+    # Both assessors give every case grade 2 of 4: pe = 1 exactly, kappa = 0/0.
+    for weights in (None, "linear", "quadratic"):
+        res = kappa(_sparse_table(4, {(2, 2): 9}), weights=weights)
+        assert all(math.isnan(v) for v in (res.kappa, res.ase, res.low, res.high, res.ase_h0, res.z, res.pvalue))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 5).flatmap(lambda k: st.tuples(
+    st.just(k), st.lists(st.integers(0, 30), min_size=k * k, max_size=k * k).filter(lambda c: sum(c) > 0),
+    st.sampled_from(["none", "linear", "quadratic"]))))
+def test_kappa_matches_exact_fractions(case):
+    k, cells, weights = case
+    table = [cells[i * k:(i + 1) * k] for i in range(k)]
+    res = kappa(table, weights=weights)
+    rows_used = {i for i in range(k) if sum(table[i])}
+    cols_used = {j for j in range(k) if sum(row[j] for row in table)}
+    if len(rows_used) == len(cols_used) == 1 and rows_used == cols_used:
+        assert math.isnan(res.kappa)
+        return
+    exact_kappa, exact_ase, exact_ase0 = _exact_kappa(table, weights)
+    assert res.kappa == pytest.approx(exact_kappa, rel=1e-10, abs=1e-12)
+    assert res.ase == pytest.approx(exact_ase, rel=1e-9, abs=1e-12)
+    assert res.ase_h0 == pytest.approx(exact_ase0, rel=1e-9, abs=1e-12)

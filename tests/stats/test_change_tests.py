@@ -303,6 +303,74 @@ def test_rate_test_exact_matches_r():
     assert rate_test(2, 10, 0.5).pvalue == pytest.approx(112 / 1024, rel=1e-12)
 
 
+def _exact_binomial(x: int, n: int, p0: float, alternative: str) -> float:
+    """R's binom.test p-value in exact rational arithmetic (p0 is the double given, exactly).
+
+    less: P(X <= x); greater: P(X >= x); two-sided: P of the outcomes i with P(i) <= P(x) (1 + 1e-7),
+    R's rule (src/library/stats/R/binom.test.R), or 1 when x = n p0. Only the terms needed are formed.
+    """
+    p = Fraction(p0)
+
+    def pmf(i):
+        return math.comb(n, i) * p**i * (1 - p) ** (n - i)
+
+    if alternative == "less":
+        return float(sum(pmf(i) for i in range(x + 1)))
+    if alternative == "greater":
+        return float(sum(pmf(i) for i in range(x, n + 1)))
+    if x == n * p:
+        return 1.0
+    limit = pmf(x) * (1 + Fraction(1, 10**7))
+    return float(min(1, sum(q for q in map(pmf, range(n + 1)) if q <= limit)))
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "p0", "alternative", "r_value"),
+    [
+        # R 4.2.2 (tests/stats/reference/numeric_edges.R, .txt); exact fractions give the same to 1e-13
+        (38, 500, 0.8, "less", 4.1508069361275966e-270),  # binomtest gave 0.0 (Boost's cdf underflows)
+        (38, 500, 0.8, "two-sided", 4.1508069361275966e-270),
+        (462, 500, 0.2, "greater", 4.1508069361280691e-270),
+        (462, 500, 0.2, "two-sided", 4.1508069361280691e-270),
+        (0, 400, 0.8, "less", 2.5822498780866251e-280),
+        (0, 400, 0.8, "two-sided", 2.5822498780866251e-280),
+        (20, 60, 0.1, "two-sided", 7.8225709302873973e-07),
+        (682, 925, 0.75, "two-sided", 0.38249155957485192),
+    ],
+)
+def test_rate_test_far_tails_match_r_and_exact_fractions(x, n, p0, alternative, r_value):
+    exact = _exact_binomial(x, n, p0, alternative)
+    res = rate_test(x, n, p0, alternative=alternative)
+    assert res.pvalue == pytest.approx(exact, rel=1e-11)
+    assert res.pvalue == pytest.approx(r_value, rel=1e-11)
+
+
+def test_rate_test_tails_where_boost_is_wrong_match_exact_fractions():
+    # Boost's incomplete beta (scipy.stats.binom.cdf) is 30% off for 38 of 2000 at 0.3 (6.3e-244, exact)
+    # and scipy.special.bdtr is 1000 times too small for 30 of 2300 at 0.3 (1.1e-299, exact).
+    for x, n, p0 in [(38, 2000, 0.3), (30, 2300, 0.3), (24, 2700, 0.25)]:
+        exact = _exact_binomial(x, n, p0, "less")
+        assert rate_test(x, n, p0, alternative="less").pvalue == pytest.approx(exact, rel=1e-11)
+        assert rate_test(n - x, n, 1 - p0, alternative="greater").pvalue == pytest.approx(exact, rel=1e-11)
+
+
+def test_rate_test_vectorised_far_tails():
+    res = rate_test([38, 462, 682], [500, 500, 925], [0.8, 0.2, 0.75])
+    expected = [_exact_binomial(38, 500, 0.8, "two-sided"), _exact_binomial(462, 500, 0.2, "two-sided"),
+                _exact_binomial(682, 925, 0.75, "two-sided")]
+    assert res.pvalue == pytest.approx(expected, rel=1e-11)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+       st.sampled_from([0.01, 0.1, 0.25, 0.3, 0.5, 0.6, 0.75, 0.9, 0.99]))
+def test_rate_test_exact_matches_fractions(xn, p0):
+    x, n = xn
+    for alternative in ("less", "greater", "two-sided"):
+        expected = _exact_binomial(x, n, p0, alternative)
+        assert rate_test(x, n, p0, alternative=alternative).pvalue == pytest.approx(expected, rel=1e-10)
+
+
 def test_rate_test_score_by_hand():
     # z = (682/925 - 0.75) / sqrt(0.75 * 0.25 / 925) = -0.0127027 / 0.0142374 = -0.892209
     z = (682 / 925 - 0.75) / math.sqrt(0.1875 / 925)
@@ -507,3 +575,30 @@ def test_boschloo_no_larger_than_fisher_one_sided(g1, g2, alternative):
     assert 0.0 <= bos <= 1.0
     if alternative != "two-sided":  # Boschloo (1970): uniformly more powerful one-sided
         assert bos <= change_test(x1, n1, x2, n2, method="fisher", alternative=alternative).pvalue * (1 + 1e-9)
+
+
+# --------------------------------------------------------------------------------------
+# Huge samples: the exact tests refuse before allocating (issue 13: `plan --files 10000000000`
+# tried to allocate 74.5 GiB)
+# --------------------------------------------------------------------------------------
+
+
+def test_exact_tests_refuse_grids_past_their_limit_before_allocating():
+    from inspection_analysis.stats.exact import check_grid_size
+
+    # Hand: the grid has (n1 + n2 + 1) (n1 + 1) cells; 3999 and 6000 give 10000 * 4000 = 40,000,000, the limit.
+    check_grid_size(3999, 6000, "Boschloo")
+    # one more in group 2: 10001 * 4000 = 40,004,000 cells
+    with pytest.raises(ValueError, match=r"n1=3999 and n2=6001 case files needs a grid of 40,004,000 cells, more "
+                                         r"than its limit of 40,000,000"):
+        check_grid_size(3999, 6001, "Boschloo")
+    with pytest.raises(ValueError, match=r"n1=10000000000 and n2=374 case files .* limit of 40,000,000"):
+        critical_count(278, 374, 10**10)
+    # Barnard's grid is the same shape but needs more memory a cell: 2501 x 2501 -> 5003 * 2502 = 12,517,506 cells
+    with pytest.raises(ValueError, match=r"Barnard's exact test .* limit of 12,000,000"):
+        change_test(1000, 2501, 1200, 2501, method="barnard")
+    with pytest.raises(ValueError, match=r"Boschloo's exact test for groups of n1=10000000000"):
+        change_test(0, 10**10, 278, 374)
+    # Fisher's test needs no grid: against 10^10 new files it still gives a critical count, below the
+    # baseline rate 278/374 (only a lower rate can be a significant improvement)
+    assert 0 < critical_count(278, 374, 10**10, method="fisher") < 278 / 374 * 10**10

@@ -133,3 +133,26 @@ def test_properties(cells):
     assert swapped.cmh_statistic == pytest.approx(res.cmh_statistic, rel=1e-9)
     assert swapped.mh_odds_ratio == pytest.approx(1 / res.mh_odds_ratio, rel=1e-9)
     assert res.mh_odds_ratio_low <= res.mh_odds_ratio <= res.mh_odds_ratio_high
+
+
+def test_continuity_correction_at_a_deviation_of_exactly_one_half():
+    # Hand: stratum [[1, 1], [0, 4]]: t = 6, r1 = 2, c1 = 1, E[a] = 2/6 = 1/3, a - E = 2/3,
+    #   Var = 2*1*4*5 / (36*5) = 2/9; stratum [[4, 1], [1, 0]]: r1 = c1 = 5, E[a] = 25/6, a - E = -1/6,
+    #   Var = 5*5*1*1 / (36*5) = 5/36. Summed deviation 2/3 - 1/6 = 1/2 exactly, Var = 13/36.
+    # The documented rule (correct when |deviation| >= 1/2) gives (1/2 - 1/2)^2 / (13/36) = 0, p = 1.
+    # R 4.2.2 mantelhaen.test (tests/stats/reference/numeric_edges.txt) sums the deviation to
+    # 0.49999999999999978, skips the correction and reports 0.69230769230769174 = 9/13: we do better.
+    strata = [[[1, 1], [0, 4]], [[4, 1], [1, 0]]]
+    res = stratified_test(strata)
+    assert (res.cmh_statistic, res.cmh_pvalue) == (0.0, 1.0)
+    # without the correction: (1/2)^2 / (13/36) = 9/13, which R's corrected value equals
+    uncorrected = stratified_test(strata, continuity_correction=False)
+    assert uncorrected.cmh_statistic == pytest.approx(9 / 13, rel=1e-14)
+    assert uncorrected.cmh_statistic == pytest.approx(0.69230769230769174, rel=1e-14)
+
+
+def test_continuity_correction_just_below_one_half_is_not_applied():
+    # Hand: one stratum [[1, 1], [1, 4]]: t = 7, r1 = 2, c1 = 2, E[a] = 4/7, a - E = 3/7 < 1/2: no correction;
+    # Var = 2*2*5*5 / (49*6) = 100/294 = 50/147; X^2 = (9/49) / (50/147) = 27/50.
+    res = stratified_test([[1, 1], [1, 4]])
+    assert res.cmh_statistic == pytest.approx(27 / 50, rel=1e-14)

@@ -36,7 +36,8 @@ import numpy as np
 from inspection_analysis.stats._nuisance import log_comb as _log_comb
 from inspection_analysis.stats._nuisance import logsumexp_rows, max_over_nuisance
 
-__all__ = ["BoschlooRegion", "boschloo_test", "boschloo_tests", "barnard_test", "max_over_nuisance"]
+__all__ = ["BoschlooRegion", "boschloo_test", "boschloo_tests", "barnard_test", "max_over_nuisance", "MAX_GRID_CELLS",
+           "check_grid_size"]
 
 # scipy.stats.boschloo_exact includes tables whose Fisher p-value is within this
 # relative tolerance of the observed one (scipy gh-14178); we do the same.
@@ -48,6 +49,40 @@ _RECHECK_REL = 1e-9
 _LINEAR_FLOOR = 1e-280
 # Up to this many case files in all, C(n1 + n2, s) <= 2.7e299 fits in a double: the pmf grid is built by products.
 _LINEAR_TOTAL = 1000
+# The most (n1 + n2 + 1) x (n1 + 1) grid cells each test may hold: at their peak Boschloo's test needs about
+# 20 bytes a cell and Barnard's about 75, so either limit is under 1 GB of memory.
+MAX_GRID_CELLS = {"Boschloo": 40_000_000, "Barnard": 12_000_000}
+
+
+def check_grid_size(n1: int, n2: int, test: str) -> None:
+    """Raise ``ValueError`` before an exact test would build a grid of more than ``MAX_GRID_CELLS[test]`` cells.
+
+    Parameters
+    ----------
+    n1, n2 : int
+        Case files in the group whose failures index the grid's columns, and in the other group.
+    test : {"Boschloo", "Barnard"}
+        The test, which sets the limit.
+
+    Raises
+    ------
+    ValueError
+        Naming both group sizes, the cells needed and the limit.
+
+    Examples
+    --------
+    >>> check_grid_size(374, 170, "Boschloo")
+    >>> check_grid_size(10**10, 374, "Boschloo")
+    Traceback (most recent call last):
+    ...
+    ValueError: Boschloo's exact test for groups of n1=10000000000 and n2=374 case files needs ...
+    """
+    cells = (n1 + n2 + 1) * (n1 + 1)
+    limit = MAX_GRID_CELLS[test]
+    if cells > limit:
+        raise ValueError(f"{test}'s exact test for groups of n1={n1} and n2={n2} case files needs a grid of "
+                         f"{cells:,} cells, more than its limit of {limit:,} (about 1 GB of memory); for samples "
+                         "this large use the score or chi-squared test, which agree closely with it there")
 
 
 def _hypergeom_cdf(k, s, n1: int, n2: int) -> np.ndarray:
@@ -135,6 +170,7 @@ class BoschlooRegion:
         self.n1, self.n2 = int(n1), int(n2)
         if self.n1 < 1 or self.n2 < 1:
             raise ValueError(f"group sizes must be at least 1, got n1={n1!r}, n2={n2!r}")
+        check_grid_size(self.n1, self.n2, "Boschloo")
 
     @cached_property
     def _log_pmf(self) -> np.ndarray:
@@ -360,6 +396,7 @@ def barnard_test(
     >>> print(f"{stat:.4f} {p:.4f}")
     -1.8943 0.0341
     """
+    check_grid_size(n1, n2, "Barnard")
     total = n1 + n2
     s = np.arange(total + 1, dtype=np.int64)[:, None]
     a = np.arange(n1 + 1, dtype=np.int64)[None, :]

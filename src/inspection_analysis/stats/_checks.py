@@ -100,6 +100,19 @@ def check_counts(x, n, *, xname: str = "x", nname: str = "n") -> tuple[np.ndarra
     return xa, na
 
 
+def check_planned(x2, n2, n1, caller: str) -> tuple[int, int, int]:
+    """Check scalar counts of an earlier round (``x2`` of ``n2``) and a new round's size ``n1``; return ints.
+
+    Raises ``ValueError`` as :func:`check_counts` does (so also for ``n1 = 0``),
+    or naming ``caller`` when a count is not a scalar.
+    """
+    x2_arr, n2_arr = check_counts(x2, n2, xname="x2", nname="n2")
+    n1_arr, _ = check_counts(n1, n1, xname="n1", nname="n1")
+    if x2_arr.ndim or n1_arr.ndim:
+        raise ValueError(f"{caller} takes scalar counts x2, n2 and n1")
+    return int(x2_arr), int(n2_arr), int(n1_arr)
+
+
 def check_two_groups(x1, n1, x2, n2):
     """Check two groups of counts and broadcast all four to one shape."""
     x1, n1 = check_counts(x1, n1, xname="x1", nname="n1")

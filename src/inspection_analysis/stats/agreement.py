@@ -48,12 +48,13 @@ class KappaResult(ResultMixin):
     confidence_level: float
 
 
-def _weight_matrix(k, weights):
+def _disagreement_matrix(k, weights):
+    """``d = 1 - w``: 0 on the diagonal, ``|i - j| / (k - 1)`` (linear) or its square (quadratic) off it."""
     i, j = np.indices((k, k))
     if weights == "none":
-        return (i == j).astype(float)
+        return (i != j).astype(float)
     distance = np.abs(i - j) / (k - 1)
-    return 1 - distance if weights == "linear" else 1 - distance**2
+    return distance if weights == "linear" else distance**2
 
 
 def kappa(table, *, weights=None, confidence_level=0.95):
@@ -93,8 +94,17 @@ def kappa(table, *, weights=None, confidence_level=0.95):
     (kappa - pe (1 - kappa))^2] / (n (1 - pe)^2)`` and, under H0,
     ``Var0 = [sum p_i. p_.j (w_ij - (wbar_i. + wbar_.j))^2 - pe^2] / (n (1 - pe)^2)``,
     with ``wbar_i. = sum_j p_.j w_ij`` and ``wbar_.j = sum_i p_i. w_ij``.
-    When chance agreement is complete (``pe = 1``, both assessors use one
-    grade only) kappa is undefined and every field is ``nan``.
+    Both numerators are variances, and they are computed as such, in the
+    disagreement weights ``d = 1 - w`` (``qo = 1 - po``, ``qe = 1 - pe``,
+    ``dbar = 1 - wbar``): ``Var = sum p_ij (d_ij - (1 - kappa)(dbar_i. +
+    dbar_.j - qe))^2 / (n qe^2)`` and ``Var0 = sum p_i. p_.j (d_ij - (dbar_i.
+    + dbar_.j - qe))^2 / (n qe^2)``, the sum-of-squares form
+    ``sum e (w - wbar_i. - wbar_.j + pe)^2`` of the null variance. Unlike the
+    textbook difference of two terms near ``pe^2`` these do not cancel, so
+    they keep full precision as ``pe`` nears 1, and ``kappa = (qe - qo) / qe``
+    is exact where the two assessors always agree. Only when chance agreement
+    is complete (``pe = 1`` exactly: both assessors give every case the same
+    single grade, so ``qe = 0``) is kappa undefined, and every field is ``nan``.
 
     References
     ----------
@@ -121,18 +131,18 @@ def kappa(table, *, weights=None, confidence_level=0.95):
         raise ValueError("table must contain at least one case file, got all zeros")
     p = counts / n
     rows, cols = p.sum(axis=1), p.sum(axis=0)
-    w = _weight_matrix(p.shape[0], weights)
+    d = _disagreement_matrix(p.shape[0], weights)
     expected = np.outer(rows, cols)
-    po, pe = (w * p).sum(), (w * expected).sum()
+    qo, qe = (d * p).sum(), (d * expected).sum()  # 1 - po and 1 - pe, without cancellation
     nan = float("nan")
-    if np.isclose(pe, 1.0):
+    if qe == 0:
         return KappaResult(nan, nan, nan, nan, nan, nan, nan, weights, confidence_level)
-    k = (po - pe) / (1 - pe)
-    wbar = (w @ cols)[:, None] + (rows @ w)[None, :]
-    scale = n * (1 - pe) ** 2
-    var = ((p * (w - wbar * (1 - k)) ** 2).sum() - (k - pe * (1 - k)) ** 2) / scale
-    var0 = ((expected * (w - wbar) ** 2).sum() - pe**2) / scale
-    ase, ase0 = np.sqrt(max(var, 0.0)), np.sqrt(max(var0, 0.0))
+    k = (qe - qo) / qe
+    centred = (d @ cols)[:, None] + (rows @ d)[None, :] - qe  # dbar_i. + dbar_.j - qe
+    scale = n * qe**2
+    var = (p * (d - centred * (qo / qe)) ** 2).sum() / scale
+    var0 = (expected * (d - centred) ** 2).sum() / scale
+    ase, ase0 = np.sqrt(var), np.sqrt(var0)
     half = special.ndtri(0.5 + confidence_level / 2) * ase
     z = k / ase0 if ase0 > 0 else nan
     pvalue = float(special.erfc(abs(z) / np.sqrt(2))) if ase0 > 0 else nan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from scipy import special
@@ -69,17 +70,26 @@ def _as_strata(strata) -> np.ndarray:
     return tables
 
 
+def _exact_deviation(tables) -> Fraction:
+    """``|sum(a - row1 col1 / t)|`` over the strata in exact rational arithmetic (the counts are whole)."""
+    counts = tables.astype(np.int64)
+    a, row1 = counts[:, 0, 0], counts[:, 0, :].sum(axis=1)
+    col1, t = counts[:, :, 0].sum(axis=1), counts.sum(axis=(1, 2))
+    return abs(sum((Fraction(int(ai) * int(ti) - int(ri) * int(ci), int(ti))
+                    for ai, ri, ci, ti in zip(a, row1, col1, t, strict=True)), Fraction(0)))
+
+
 def _cmh(tables, continuity_correction):
-    a = tables[:, 0, 0]
     row1 = tables[:, 0, :].sum(axis=1)
     col1 = tables[:, :, 0].sum(axis=1)
     t = tables.sum(axis=(1, 2))
-    delta = (a - row1 * col1 / t).sum()
     variance = (row1 * col1 * (t - row1) * (t - col1) / (t**2 * (t - 1))).sum()
     if variance == 0:
         return 0.0, 1.0
-    yates = 0.5 if continuity_correction and abs(delta) >= 0.5 else 0.0
-    statistic = (abs(delta) - yates) ** 2 / variance
+    deviation = _exact_deviation(tables)
+    if continuity_correction and deviation >= Fraction(1, 2):
+        deviation -= Fraction(1, 2)
+    statistic = float(deviation**2) / variance
     return float(statistic), float(special.chdtrc(1, statistic))
 
 
@@ -119,7 +129,13 @@ def stratified_test(strata, *, continuity_correction=True, confidence_level=0.95
     -----
     The CMH statistic is ``(|sum(a - E[a])| - c)^2 / sum(Var[a])`` with the
     hypergeometric mean and variance of the top-left cell in each stratum [1]_;
-    it is 0 (p = 1) when every stratum has a zero margin. The common odds ratio
+    it is 0 (p = 1) when every stratum has a zero margin. The summed
+    deviation ``sum(a - E[a])`` is a sum of fractions ``(a t - r c) / t``
+    and is computed exactly, so the rule "correct only when it is at least
+    1/2" is applied to the true deviation: for the strata ``[[1, 1], [0, 4]]``
+    and ``[[4, 1], [1, 0]]`` it is ``2/3 - 1/6 = 1/2``, the statistic 0 and
+    p = 1, where R's ``mantelhaen.test``, summing in floating point
+    (0.49999999999999978), skips the correction and reports 0.69. The common odds ratio
     is the Mantel–Haenszel estimate with the Robins–Breslow–Greenland interval
     [2]_ — the interval R's ``mantelhaen.test`` reports. Homogeneity of the odds
     ratios is tested by Breslow–Day, with and without Tarone's correction [3]_.
