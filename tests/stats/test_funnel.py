@@ -143,3 +143,22 @@ def test_limits_ordered(centre, n, tail, method):
         assert low <= centre + 1e-12 and centre - 1e-12 <= high
         if 0 < low and high < 1:
             assert high - centre == pytest.approx(centre - low, abs=1e-12)
+
+
+def _flag_rates(centre, n, method):
+    """P(a count is strictly outside the 95% limits) below and above, as binomial sums written out."""
+    low = funnel_limits(centre, n, probability=0.025, method=method)
+    high = funnel_limits(centre, n, probability=0.975, method=method)
+    pmf = [math.comb(n, k) * centre**k * (1 - centre) ** (n - k) for k in range(n + 1)]
+    return sum(pmf[k] for k in range(n + 1) if k / n < low), sum(pmf[k] for k in range(n + 1) if k / n > high)
+
+
+def test_flag_rates_stated_in_the_docstring():
+    # the calibration the Notes state (exact: above 3.6-3.9%, up to 11%; below 1.4-1.8%; wilson: 1.7-3.0%,
+    # up to 5%), recomputed from binomial sums over n = 10..100 and centres 0.2, 0.3, 0.5, 0.7
+    for centre in (0.2, 0.3, 0.5, 0.7):
+        exact = np.array([_flag_rates(centre, n, "exact") for n in range(10, 101)])
+        wilson = np.array([_flag_rates(centre, n, "wilson") for n in range(10, 101)])
+        assert 0.036 <= exact[:, 1].mean() <= 0.039 and exact[:, 1].max() <= 0.114
+        assert 0.014 <= exact[:, 0].mean() <= 0.018 and exact[:, 0].max() < 0.025
+        assert 0.017 <= wilson.mean(axis=0).min() and wilson.mean(axis=0).max() <= 0.0305 and wilson.max() <= 0.0515

@@ -67,9 +67,9 @@ def funnel_limits(centre: float, n, *, probability: float, method: str = "exact"
     the limit is interpolated between ``r - 1`` and ``r`` as in Spiegelhalter
     [1]_, Appendix A.1.1: with ``F`` the binomial cdf,
     ``alpha = (F(r) - p) / (F(r) - F(r - 1))`` and the limit is ``(r - alpha) / n``.
-    Its tail probabilities are those of the binomial distribution itself, so it
-    is the default: audit samples of a few dozen files are where the normal
-    approximation behind ``"wilson"`` is least accurate.
+    Because the limit is interpolated between whole counts, a count ``r`` at or
+    above the upper limit is flagged with probability ``1 - F(r - 1)``, more
+    than ``1 - p``; below the lower limit, with less than ``p``.
 
     ``"wilson"``: PHEindicatormethods' ``sigma_adjustment`` [2]_ finds the
     observed count whose Wilson score interval [3]_ has ``centre`` as its
@@ -81,6 +81,14 @@ def funnel_limits(centre: float, n, *, probability: float, method: str = "exact"
     their tail probabilities differ from ``1 - p`` (at ``centre = 0.7``,
     ``n = 20`` the 95% limits are 0.499 and 0.901, against 0.463 and 0.869
     exactly). PHEindicatormethods clips them to [0, 100%], as here.
+
+    How often a unit whose true rate is ``centre`` falls outside the 95%
+    limits (in our check over ``n`` = 10 to 100 and centres 0.2 to 0.7):
+    ``"exact"`` flags it above the upper limit 3.6-3.9% of the time on
+    average (up to 11% at single ``n``) and below the lower 1.4-1.8%;
+    ``"wilson"`` 1.7-3.0% on each side on average (up to 5%). Both are
+    approximations at these sample sizes; ``"wilson"`` is the one to use to
+    match Fingertips.
 
     References
     ----------
