@@ -143,5 +143,5 @@ def bernoulli_cusum(x, *, p0=None, baseline=None, odds_ratio: float = 2.0, limit
                 signal[i], s = True, 0.0
         paths.append((path, signal))
     (up, sig_up), (down, sig_down) = paths
-    return BernoulliCusum(x=xa, upper=up, lower=-down, signal_upper=sig_up, signal_lower=sig_down,
+    return BernoulliCusum(x=xa, upper=up, lower=0.0 - down, signal_upper=sig_up, signal_lower=sig_down,
                           p0=p0, p_upper=p1, p_lower=p2, odds_ratio=odds_ratio, limit=limit)

@@ -113,7 +113,18 @@ class Overdispersion(ResultMixin):
         arcsine scale ``sin(angle)**2``, the angle first clipped to
         ``[0, pi/2]`` so the limit is 0 or 1 where FunnelPlotR truncates it).
         ``phi`` below 1 is not used to narrow limits, as ``tau2`` is never
-        negative.
+        negative. The models are Spiegelhalter's [1]_.
+
+        References
+        ----------
+        .. [1] Spiegelhalter DJ. Handling over-dispersion of performance
+           indicators. Quality and Safety in Health Care. 2005;14(5):347-351.
+
+        Examples
+        --------
+        >>> od = overdispersion([12, 20, 31, 8, 30, 25], [35, 42, 60, 28, 50, 75])
+        >>> print(f"{od.limits(50, probability=0.025, method='multiplicative'):.4f}")
+        0.2490
         """
         from scipy.stats import norm
 
