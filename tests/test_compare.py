@@ -4,14 +4,13 @@ Verdicts are justified by two-proportion z statistics worked out by hand:
 z = (p1 - p2) / sqrt(pbar (1 - pbar) (1/n1 + 1/n2)), pbar = (x1 + x2) / (n1 + n2).
 """
 
-from inspection_analysis.io import load_rounds
-from inspection_analysis.io import load_published
 import math
 
 import pandas as pd
 import pytest
 
 from inspection_analysis.analysis.compare import compare_rounds
+from inspection_analysis.io import load_rounds
 
 LABELS = {
     "mps-2016": "2016 inspection",

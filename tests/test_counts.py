@@ -10,7 +10,6 @@ import pytest
 from inspection_analysis.counts.table import to_counts
 from inspection_analysis.errors import AuditDataError
 from inspection_analysis.grades import INADEQUATE_ONLY
-
 from inspection_analysis.io import load_cases, load_published, load_rounds
 from inspection_analysis.io.synthetic import make_synthetic_cases
 

@@ -3,8 +3,6 @@
 References are R outputs and hand calculations written out beside each value.
 """
 
-from inspection_analysis.io import load_rounds
-from inspection_analysis.io import load_published
 import math
 
 import pandas as pd
@@ -13,6 +11,7 @@ import pytest
 from inspection_analysis.analysis.funnel import funnel, funnel_curves, funnel_inputs, funnel_limits_frame, funnel_points
 from inspection_analysis.analysis.pchart import p_chart
 from inspection_analysis.analysis.series import round_counts, round_rates, trend
+from inspection_analysis.io import load_rounds
 
 Z975 = 1.959963984540054  # R: qnorm(0.975)
 

@@ -7,9 +7,6 @@ notebook once more on a SYNTHETIC new-quarter file passed as a parameter.
 
 from __future__ import annotations
 
-from inspection_analysis.io import load_rounds
-from inspection_analysis.io import load_published
-
 import ast
 from pathlib import Path
 
@@ -17,6 +14,7 @@ import jupytext
 import nbformat
 import pytest
 
+from inspection_analysis.io import load_published, load_rounds
 from inspection_analysis.project.notebooks import (
     NotebookExecutionError,
     execute_notebook,

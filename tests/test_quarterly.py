@@ -5,7 +5,6 @@ Independent references are the published figures (2016: 278 of 374 failing; 2017
 beside each value.
 """
 
-from inspection_analysis.io import load_rounds
 import pandas as pd
 import pytest
 

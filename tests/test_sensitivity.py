@@ -9,14 +9,13 @@ The minimum detectable improvement is checked against a hand-written solution
 of the Fleiss-Levin-Paik power equation.
 """
 
-from inspection_analysis.io import load_rounds
-from inspection_analysis.io import load_published
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import binom, hypergeom
 
 from inspection_analysis.analysis.planning import audit_sensitivity, detectable_improvements
+from inspection_analysis.io import load_rounds
 
 
 @pytest.fixture

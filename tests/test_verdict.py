@@ -1,11 +1,10 @@
 """Tests for verdict.has_improved: the answer, its question and its caveats."""
 
-from inspection_analysis.io import load_rounds
-from inspection_analysis.io import load_published
 import pandas as pd
 import pytest
 
 from inspection_analysis.analysis.verdict import Verdict, has_improved
+from inspection_analysis.io import load_published, load_rounds
 
 N = {"mps-2016": 374, "mps-2017-q2": 170, "mps-2017-q3": 135, "mps-2017-q4": 214, "mps-2018": 303}
 F = {"mps-2016": 278, "mps-2017-q2": pd.NA, "mps-2017-q3": 125, "mps-2017-q4": 191, "mps-2018": 210}

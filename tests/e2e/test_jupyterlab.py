@@ -13,9 +13,6 @@ Run with ``make e2e`` (``pytest -m e2e tests/e2e``).
 
 from __future__ import annotations
 
-from inspection_analysis.io import load_rounds
-from inspection_analysis.io import load_published
-
 import json
 import os
 import re
@@ -31,6 +28,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from inspection_analysis.io import load_published, load_rounds
 
 pytestmark = pytest.mark.e2e
 

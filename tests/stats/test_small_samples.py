@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
 
+from inspection_analysis.stats.hypotests import critical_count
 from inspection_analysis.stats.small_samples import best_case_test, interval_test_agreement
-from inspection_analysis.stats.tests import critical_count
 
 RATES = np.linspace(1e-6, 1 - 1e-6, 200_001)
 
@@ -64,7 +64,7 @@ def test_greater_looks_at_all_files_failing():
 @settings(max_examples=25, deadline=None)
 @given(st.integers(1, 12), st.integers(1, 12).flatmap(lambda n2: st.tuples(st.integers(0, n2), st.just(n2))))
 def test_no_outcome_beats_the_best_case(n1, x2n2):
-    from inspection_analysis.stats.tests import change_test
+    from inspection_analysis.stats.hypotests import change_test
 
     x2, n2 = x2n2
     for method, alternative in [("boschloo", "less"), ("boschloo", "two-sided"), ("fisher", "greater")]:

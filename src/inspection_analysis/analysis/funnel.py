@@ -16,7 +16,7 @@ import pandas as pd
 
 from inspection_analysis.analysis.rounds import rounds_table
 from inspection_analysis.counts.table import check_counts_table
-from inspection_analysis.stats.spc import funnel_limits
+from inspection_analysis.stats.funnel import funnel_limits
 
 __all__ = ["funnel_inputs", "funnel", "funnel_curves", "funnel_limits_frame", "funnel_points", "FUNNEL_LABELS",
            "FUNNEL_LEVELS"]

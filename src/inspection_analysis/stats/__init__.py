@@ -14,41 +14,85 @@ from __future__ import annotations
 
 from inspection_analysis.stats.agreement import agreement_bounds, kappa
 from inspection_analysis.stats.bayes import prob_improvement
+from inspection_analysis.stats.bayes_monitor import BetaBinomialMonitor, beta_binomial_monitor
+from inspection_analysis.stats.cusum import BernoulliCusum, bernoulli_cusum
+from inspection_analysis.stats.cusum_arl import CusumARL, CusumLimit, cusum_arl, cusum_limit_for_arl
 from inspection_analysis.stats.equivalence import equivalence_test
+from inspection_analysis.stats.funnel import FUNNEL_METHODS, funnel_limits
 from inspection_analysis.stats.homogeneity import homogeneity_test
 from inspection_analysis.stats.hypotests import change_test, critical_count, rate_test
 from inspection_analysis.stats.multiplicity import adjust_pvalues
 from inspection_analysis.stats.ordinal import grade_shift_test
+from inspection_analysis.stats.overdispersion import Overdispersion, overdispersion
 from inspection_analysis.stats.power import ci_sample_size, cohens_h, min_detectable_change, power_change, sample_size
 from inspection_analysis.stats.proportions import diff_ci, rate_ci
 from inspection_analysis.stats.ratios import odds_ratio_ci, ratio_ci
 from inspection_analysis.stats.results import ConfidenceInterval, IntervalEstimate, TestResult
+from inspection_analysis.stats.sequential import (
+    SequentialCrossing,
+    SpendingBoundaries,
+    crossing_probability,
+    sequential_crossing,
+    spending_boundaries,
+)
+from inspection_analysis.stats.small_samples import (
+    BestCaseResult,
+    IntervalTestAgreement,
+    best_case_test,
+    interval_test_agreement,
+)
+from inspection_analysis.stats.spc import PChartLimits, SpecialCauses, p_chart_limits, special_causes
 from inspection_analysis.stats.stratified import stratified_test
 from inspection_analysis.stats.trend import trend_test
 
 __all__ = [
+    "BernoulliCusum",
+    "BestCaseResult",
+    "BetaBinomialMonitor",
     "ConfidenceInterval",
+    "CusumARL",
+    "CusumLimit",
+    "FUNNEL_METHODS",
     "IntervalEstimate",
+    "IntervalTestAgreement",
+    "Overdispersion",
+    "PChartLimits",
+    "SequentialCrossing",
+    "SpecialCauses",
+    "SpendingBoundaries",
     "TestResult",
     "adjust_pvalues",
     "agreement_bounds",
+    "bernoulli_cusum",
+    "best_case_test",
+    "beta_binomial_monitor",
     "change_test",
     "ci_sample_size",
     "cohens_h",
     "critical_count",
+    "crossing_probability",
+    "cusum_arl",
+    "cusum_limit_for_arl",
     "diff_ci",
     "equivalence_test",
+    "funnel_limits",
     "grade_shift_test",
     "homogeneity_test",
+    "interval_test_agreement",
     "kappa",
     "min_detectable_change",
     "odds_ratio_ci",
+    "overdispersion",
+    "p_chart_limits",
     "power_change",
     "prob_improvement",
     "rate_ci",
     "rate_test",
     "ratio_ci",
     "sample_size",
+    "sequential_crossing",
+    "special_causes",
+    "spending_boundaries",
     "stratified_test",
     "trend_test",
 ]

@@ -51,6 +51,17 @@ def check_probability(p, name: str = "p", *, closed: bool = True) -> np.ndarray:
     return arr
 
 
+def check_beta_prior(prior) -> tuple[float, float]:
+    """Check a Beta prior ``(a, b)`` of two positive finite numbers; return them as floats."""
+    try:
+        a, b = (float(v) for v in prior)
+    except (TypeError, ValueError):
+        raise ValueError(f"prior must be a pair (a, b) of Beta parameters, got {prior!r}") from None
+    if not (a > 0 and b > 0 and np.isfinite(a) and np.isfinite(b)):
+        raise ValueError(f"prior Beta parameters must be positive and finite, got {prior!r}")
+    return a, b
+
+
 def _as_count_array(value, name: str) -> np.ndarray:
     """Check whole, non-negative counts; return them as int64 (a read-only view when already int64).
 

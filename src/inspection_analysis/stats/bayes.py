@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.stats._checks import as_scalar_or_array, check_two_groups
+from inspection_analysis.stats._checks import as_scalar_or_array, check_beta_prior, check_two_groups
 
 __all__ = ["prob_improvement"]
 
 _TAIL = 1e-15  # posterior mass left out at each end of the integration range
 _PANELS, _ORDER = 16, 16  # composite Gauss-Legendre rule in theta: 256 nodes
 _CHUNK = 2048  # comparisons evaluated at once (bounds the (chunk, 256) work arrays)
-
-
-def _check_prior(prior):
-    try:
-        a, b = (float(v) for v in prior)
-    except (TypeError, ValueError):
-        raise ValueError(f"prior must be a pair (a, b) of Beta parameters, got {prior!r}") from None
-    if not (a > 0 and b > 0 and np.isfinite(a) and np.isfinite(b)):
-        raise ValueError(f"prior Beta parameters must be positive and finite, got {prior!r}")
-    return a, b
 
 
 def _rule() -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +104,7 @@ def prob_improvement(x1, n1, x2, n2, *, prior=(1, 1), margin=0.0):
     >>> print(f"{prob_improvement(210, 303, 278, 374):.4f}")
     0.9263
     """
-    a, b = _check_prior(prior)
+    a, b = check_beta_prior(prior)
     margin = float(margin)
     if not -1 < margin < 1:
         raise ValueError(f"margin must lie in (-1, 1), got {margin!r}")

@@ -114,7 +114,7 @@ def change_test(x1, n1, x2, n2, *, method: str = "boschloo", alternative: str = 
         do not broadcast, an unknown ``method`` or ``alternative``, or rounds
         too large for an unconditional exact test's grid of
         ``(n1 + n2 + 1) (n1 + 1)`` cells (more than
-        :data:`~inspection_analysis.stats.exact.MAX_GRID_CELLS`: 40 million
+        :data:`~inspection_analysis.stats._boschloo.MAX_GRID_CELLS`: 40 million
         for Boschloo, 12 million for Barnard, about 1 GB each).
 
     Notes
@@ -312,7 +312,7 @@ def rate_test(x, n, p0, *, alternative: str = "two-sided", method: str = "exact"
     except ValueError:
         raise ValueError(f"shapes of x {x.shape} and p0 {p0.shape} do not match") from None
     if method == "exact":
-        from ._binomial import binomial_tail, two_sided_pvalue
+        from inspection_analysis.stats._binomial import binomial_tail, two_sided_pvalue
 
         stats = x / n
         if alternative == "two-sided":

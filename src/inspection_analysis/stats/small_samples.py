@@ -15,8 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_scalar_or_array, check_alternative, check_level, check_method, check_planned
-from .results import ResultMixin
+from inspection_analysis.stats._checks import (
+    as_scalar_or_array,
+    check_alternative,
+    check_level,
+    check_method,
+    check_planned,
+)
+from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["BestCaseResult", "best_case_test", "IntervalTestAgreement", "interval_test_agreement"]
 
@@ -43,7 +49,7 @@ class BestCaseResult(ResultMixin):
     can_be_significant : bool
         ``pvalue <= alpha``: whether any outcome at all could be significant.
     method, alternative : str
-        The test, as in :func:`~inspection_analysis.stats.tests.change_test`.
+        The test, as in :func:`~inspection_analysis.stats.hypotests.change_test`.
     """
 
     x1: int
@@ -69,7 +75,7 @@ def best_case_test(x2, n2, n1, *, alpha=0.05, method="boschloo", alternative="le
     alpha : float, default 0.05
         Significance level.
     method : {"boschloo", "fisher"}, default "boschloo"
-        The exact test of :func:`~inspection_analysis.stats.tests.change_test`.
+        The exact test of :func:`~inspection_analysis.stats.hypotests.change_test`.
     alternative : {"less", "greater", "two-sided"}, default "less"
         ``"less"`` looks for an improvement (fewer failures in the new round).
         ``"two-sided"`` only with ``method="boschloo"``.
@@ -86,7 +92,7 @@ def best_case_test(x2, n2, n1, *, alpha=0.05, method="boschloo", alternative="le
         For invalid or non-scalar counts, ``n1 = 0``, ``alpha`` outside (0, 1),
         an unknown ``method`` or ``alternative``, ``"two-sided"`` with
         ``"fisher"``, or rounds too large for Boschloo's grid (as
-        :func:`~inspection_analysis.stats.tests.change_test`).
+        :func:`~inspection_analysis.stats.hypotests.change_test`).
 
     Notes
     -----
@@ -103,7 +109,7 @@ def best_case_test(x2, n2, n1, *, alpha=0.05, method="boschloo", alternative="le
     as significant, whatever it finds, and a minimum detectable change from
     :func:`~inspection_analysis.stats.power.min_detectable_change` (a normal
     approximation) should not be quoted: the exact test cannot detect it.
-    :func:`~inspection_analysis.stats.tests.critical_count` returns ``None``
+    :func:`~inspection_analysis.stats.hypotests.critical_count` returns ``None``
     in exactly the same case for ``"less"``.
 
     References
@@ -121,7 +127,7 @@ def best_case_test(x2, n2, n1, *, alpha=0.05, method="boschloo", alternative="le
     >>> best_case_test(278, 374, 2).can_be_significant
     True
     """
-    from .tests import change_tests
+    from inspection_analysis.stats.hypotests import change_tests
 
     alpha = check_level(alpha, "alpha")
     method = check_method(method, ("boschloo", "fisher"))

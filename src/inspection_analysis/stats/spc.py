@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_counts, check_level, check_probability
+from inspection_analysis.stats._checks import check_counts
 from inspection_analysis.stats.results import ResultMixin
 
-__all__ = ["PChartLimits", "SpecialCauses", "p_chart_limits", "special_causes", "funnel_limits"]
+__all__ = ["PChartLimits", "SpecialCauses", "p_chart_limits", "special_causes"]
 
 #: Bias-correction constant d2 for moving ranges of two points (Montgomery, table VI).
 D2 = 1.128
@@ -246,63 +246,3 @@ def special_causes(values, z) -> SpecialCauses:
         two_of_three_low=_two_of_three(za < -2),
         two_of_three_high=_two_of_three(za > 2),
     )
-
-
-def funnel_limits(centre: float, n, *, probability: float) -> np.ndarray:
-    """Exact binomial funnel-plot limit around ``centre`` for samples of ``n``.
-
-    Parameters
-    ----------
-    centre : float
-        The target or pooled rate, in [0, 1].
-    n : array_like of int
-        Sample sizes (case files) at which to give the limit.
-    probability : float
-        The cumulative probability of the limit, in (0, 1): 0.025 and 0.975 are
-        the 95% limits, 0.001 and 0.999 the 99.8% limits.
-
-    Returns
-    -------
-    numpy.ndarray or float
-        The limit on the rate scale, clipped to [0, 1], one per ``n``.
-
-    Raises
-    ------
-    ValueError
-        If ``centre`` is outside [0, 1], ``probability`` outside (0, 1), or an
-        ``n`` is not a whole number of at least 1.
-
-    Notes
-    -----
-    The p-quantile of Binomial(n, centre) is a whole number ``r``; the limit is
-    interpolated between ``r - 1`` and ``r`` as in Spiegelhalter [1]_,
-    Appendix A.1.1, and the Association of Public Health Observatories'
-    technical briefing used by Public Health England's Fingertips tools [2]_:
-    with ``F`` the binomial cdf,
-    ``alpha = (F(r) - p) / (F(r) - F(r - 1))`` and the limit is ``(r - alpha) / n``.
-
-    References
-    ----------
-    .. [1] Spiegelhalter DJ. Funnel plots for comparing institutional
-       performance. Statistics in Medicine. 2005;24(8):1185-1202.
-    .. [2] Flowers J. Statistical process control methods in public health
-       intelligence. APHO Technical Briefing 2. Association of Public Health
-       Observatories; 2007.
-
-    Examples
-    --------
-    >>> print(f"{funnel_limits(0.5, 10, probability=0.975):.4f}")
-    0.7676
-    """
-    from scipy.stats import binom
-
-    p0 = float(check_probability(centre, "centre"))
-    prob = check_level(probability, "probability")
-    _, na = check_counts(0, n, xname="x", nname="n")
-    r = binom.ppf(prob, na, p0)
-    upper_cdf = binom.cdf(r, na, p0)
-    lower_cdf = binom.cdf(r - 1, na, p0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alpha = np.where(upper_cdf > lower_cdf, (upper_cdf - prob) / (upper_cdf - lower_cdf), 0.0)
-    limit = np.clip((r - alpha) / na, 0.0, 1.0)
-    return float(limit) if limit.ndim == 0 else limit
