@@ -55,8 +55,8 @@ rounds.loc[rounds["force"] == FORCE, ["round_id", "label", "period", "assessor",
 
 # %%
 published = ia.load_published(rounds=rounds)
-counts = ia.to_counts(published, failing=FAILING)
-ia.round_counts(counts, FORCE, rounds)
+counts = ia.to_counts(published, failing=FAILING, rounds=rounds)
+ia.round_counts(counts, FORCE, rounds=rounds)
 
 # %% [markdown]
 # ## Published against missing
@@ -68,7 +68,7 @@ ia.round_counts(counts, FORCE, rounds)
 # not have shown.
 
 # %%
-ia.round_rates(counts, FORCE, rounds)[["round_id", "label", "assessor", "n", "failures", "counts_published"]]
+ia.round_rates(counts, FORCE, rounds=rounds)[["round_id", "label", "assessor", "n", "failures", "counts_published"]]
 
 # %% [markdown]
 # ## Provenance: every published number with its source

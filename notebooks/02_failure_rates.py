@@ -32,7 +32,7 @@ import inspection_analysis as ia
 
 # %%
 rounds = ia.load_rounds()
-counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
+counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING, rounds=rounds)
 
 # %% [markdown]
 # ## Each round's failure rate and its Wilson interval
@@ -41,7 +41,7 @@ counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
 # published (`counts_published` False), such as the 170-file audit, keep their row with no rate.
 
 # %%
-rates = ia.round_rates(counts, FORCE, rounds, confidence_level=CONFIDENCE_LEVEL)
+rates = ia.round_rates(counts, FORCE, rounds=rounds, confidence_level=CONFIDENCE_LEVEL)
 rates.round(3)
 
 # %% [markdown]
@@ -56,7 +56,7 @@ rates.round(3)
 
 # %%
 methods = pd.concat(
-    [ia.round_rates(counts, FORCE, rounds, confidence_level=CONFIDENCE_LEVEL, method=m)
+    [ia.round_rates(counts, FORCE, rounds=rounds, confidence_level=CONFIDENCE_LEVEL, method=m)
      for m in ("wilson", "clopper_pearson", "jeffreys")],
     ignore_index=True,
 )
@@ -78,7 +78,7 @@ methods.loc[methods["round_id"] == "mps-2017-q3", ["round_id", "method", "rate",
 # published nothing at all).
 
 # %%
-series = ia.round_counts(counts, FORCE, rounds)
+series = ia.round_counts(counts, FORCE, rounds=rounds)
 fig, ax = ia.figures.grade_distribution(
     series.dropna(subset=["n"]), title="Most case files failed in every published round",
     subtitle="Share of case files by grade, Metropolitan Police Service, 2016 to 2018",

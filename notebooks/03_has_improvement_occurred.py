@@ -41,7 +41,7 @@ pd.set_option("display.max_colwidth", 400)
 
 # %%
 rounds = ia.load_rounds()
-counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
+counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING, rounds=rounds)
 
 # %% [markdown]
 # ## The 2016 baseline against each later round
@@ -53,7 +53,7 @@ counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
 # the one before it. Rounds without published failure counts are skipped.
 
 # %%
-comparisons = ia.series_comparisons(counts, FORCE, rounds, baseline=BASELINE, confidence_level=CONFIDENCE_LEVEL,
+comparisons = ia.series_comparisons(counts, FORCE, rounds=rounds, baseline=BASELINE, confidence_level=CONFIDENCE_LEVEL,
                                  margin=MARGIN)
 comparisons[["kind", "baseline", "follow_up", "rate_baseline", "rate_follow_up", "difference", "difference_low",
              "difference_high", "pvalue", "pvalue_improvement", "min_detectable_improvement",

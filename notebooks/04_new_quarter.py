@@ -61,9 +61,10 @@ cases = ia.load_cases(DATA_PATH, rounds=rounds)
 
 # %%
 update = ia.quarter_update(cases, ROUND_ID, baseline=BASELINE, failing=FAILING, rounds=rounds,
+                        published=ia.load_published(rounds=rounds),
                         confidence_level=CONFIDENCE_LEVEL)
 print("SYNTHETIC DATA: these are not real audit results." if update.synthetic else "Real case-level data.")
-ia.round_rates(update.counts, update.force, rounds, confidence_level=CONFIDENCE_LEVEL)
+ia.round_rates(update.counts, update.force, rounds=rounds, confidence_level=CONFIDENCE_LEVEL)
 
 # %% [markdown]
 # ## Compared with the baseline and with the previous round

@@ -34,7 +34,7 @@ import inspection_analysis as ia
 
 # %%
 rounds = ia.load_rounds()
-counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING)
+counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING, rounds=rounds)
 table = ia.funnel(ia.funnel_inputs(counts, rounds), rounds=rounds)
 table
 

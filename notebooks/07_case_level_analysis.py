@@ -35,7 +35,8 @@ import inspection_analysis as ia
 pd.set_option("display.max_colwidth", 400)
 
 # %%
-cases = ia.load_cases()
+rounds = ia.load_rounds()
+cases = ia.load_cases(rounds=rounds)
 print(f"SYNTHETIC: {cases['synthetic'].all()}; {len(cases)} synthetic case files")
 cases.groupby("round_id", observed=True).size()
 
@@ -59,8 +60,8 @@ criteria[criteria["case_type"] == "all"].round(4)
 # compares like with like.
 
 # %%
-by_type = ia.to_counts(cases, by=("round_id", "case_type"), failing=FAILING)
-adjusted = ia.compare_rounds(by_type, BASELINE, FOLLOW_UP)
+by_type = ia.to_counts(cases, by=("round_id", "case_type"), failing=FAILING, rounds=rounds)
+adjusted = ia.compare_rounds(by_type, BASELINE, FOLLOW_UP, rounds=rounds)
 adjusted[["difference", "pvalue", "cmh_odds_ratio", "cmh_odds_ratio_low", "cmh_odds_ratio_high", "cmh_pvalue",
           "verdict", "warnings"]].round(4)
 

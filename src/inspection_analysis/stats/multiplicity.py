@@ -9,6 +9,7 @@ from inspection_analysis.stats._checks import check_method
 __all__ = ["adjust_pvalues", "METHODS"]
 
 METHODS = ("holm", "bonferroni", "hochberg", "fdr_bh", "fdr_by")
+_STATSMODELS_NAMES = {"hochberg": "simes-hochberg"}
 
 
 def adjust_pvalues(pvalues, *, method="holm"):
@@ -41,7 +42,9 @@ def adjust_pvalues(pvalues, *, method="holm"):
     adjusted values are: Bonferroni ``m p``; Holm ``max_{j <= i} (m - j + 1) p(j)``
     [1]_; Hochberg ``min_{j >= i} (m - j + 1) p(j)`` [2]_; BH
     ``min_{j >= i} m p(j) / j`` [3]_; BY the BH value times ``sum_{k=1}^m 1/k``
-    [4]_ — R's ``p.adjust`` definitions, with ``n`` the number of non-missing values.
+    [4]_ — R's ``p.adjust`` definitions, with ``n`` the number of non-missing
+    values. Computed by statsmodels' ``multipletests`` (``hochberg`` is its
+    ``simes-hochberg``).
 
     References
     ----------
@@ -68,23 +71,8 @@ def adjust_pvalues(pvalues, *, method="holm"):
         bad = p[present][(p[present] < 0) | (p[present] > 1)][0]
         raise ValueError(f"p-values must lie in [0, 1], got {bad!r}")
     out = np.full(p.shape, np.nan)
-    values = p[present]
-    m = values.size
-    if m == 0:
-        return out
-    order = np.argsort(values, kind="stable")
-    ranked = values[order]
-    i = np.arange(1, m + 1)
-    if method == "bonferroni":
-        adjusted = m * ranked
-    elif method == "holm":
-        adjusted = np.maximum.accumulate((m - i + 1) * ranked)
-    elif method == "hochberg":
-        adjusted = np.minimum.accumulate(((m - i + 1) * ranked)[::-1])[::-1]
-    else:
-        factor = np.sum(1.0 / i) if method == "fdr_by" else 1.0
-        adjusted = np.minimum.accumulate((factor * m / i * ranked)[::-1])[::-1]
-    result = np.empty(m)
-    result[order] = np.minimum(adjusted, 1.0)
-    out[present] = result
+    if present.any():
+        from statsmodels.stats.multitest import multipletests
+
+        out[present] = multipletests(p[present], method=_STATSMODELS_NAMES.get(method, method))[1]
     return out
