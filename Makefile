@@ -29,7 +29,8 @@ setup: $(STAMP) ## Create .venv and install the pinned lock and the package (edi
 report: setup ## Run the main job on the shipped data: figures/, reports/ and the verdict
 	$(BIN)/inspection-analysis report
 
-test: setup ## Run the whole test suite (unit, doctests, notebooks)
+test: setup ## Run the layer contracts (import-linter) and the whole test suite (unit, doctests, notebooks)
+	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not e2e"
 
 e2e: setup ## End-to-end test: JupyterLab in headless Chromium (installs Chromium with apt if missing)

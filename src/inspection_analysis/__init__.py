@@ -35,6 +35,8 @@ _EXPORTS = {
     "load_cases": "io",
     "load_published": "io",
     "load_mapping": "io",
+    "load_project": "project.state",
+    "ProjectState": "project.state",
     "AuditDataError": "errors",
     "to_counts": "counts.table",
     "make_synthetic_cases": "io.synthetic",

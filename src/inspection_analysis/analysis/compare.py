@@ -17,8 +17,8 @@ import pandas as pd
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.rounds import round_info, round_warnings, rounds_table
 from inspection_analysis.counts.table import check_counts_table
-from inspection_analysis.stats._checks import check_level
 from inspection_analysis.stats.bayes import prob_improvement
+from inspection_analysis.stats.checks import check_level
 from inspection_analysis.stats.equivalence import equivalence_test
 from inspection_analysis.stats.hypotests import change_tests
 from inspection_analysis.stats.multiplicity import adjust_pvalues

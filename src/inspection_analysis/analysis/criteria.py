@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.analysis.compare import pair_statistics, verdict_of
-from inspection_analysis.stats._checks import check_level
+from inspection_analysis.stats.checks import check_level
 from inspection_analysis.stats.multiplicity import adjust_pvalues
 
 __all__ = ["compare_criteria", "CRITERION_VALUES"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.analysis import wording as say
-from inspection_analysis.analysis.series import _Described, _force_series, series_doc
+from inspection_analysis.analysis.series import DescribedResult, force_series, series_doc
 from inspection_analysis.stats.spc import p_chart_limits, special_causes
 
 __all__ = ["PChartResult", "p_chart", "MIN_POINTS_FOR_LIMITS"]
@@ -24,7 +24,7 @@ MIN_POINTS_FOR_LIMITS = 12
 
 
 @dataclass(frozen=True)
-class PChartResult(_Described):
+class PChartResult(DescribedResult):
     """A p-chart of a force's failure rate with the NHS special-cause rules applied.
 
     Attributes
@@ -116,7 +116,7 @@ def p_chart(counts, force="mps", *, rounds, laney=None) -> PChartResult:
     0.3799
     """
 
-    table, warnings = _force_series(counts, force, rounds)
+    table, warnings = force_series(counts, force, rounds)
     if table.empty:
         raise ValueError(f"no round of force {force!r} has failure counts")
     lim = p_chart_limits(table["failures"].to_numpy(), table["n"].to_numpy(), laney=laney)

@@ -19,7 +19,7 @@ import pandas as pd
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.rounds import round_info, round_warnings, rounds_table
 from inspection_analysis.counts.table import check_counts_table
-from inspection_analysis.stats._checks import check_level
+from inspection_analysis.stats.checks import check_level
 from inspection_analysis.stats.hypotests import critical_count
 from inspection_analysis.stats.power import min_detectable_change
 

@@ -17,7 +17,7 @@ from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.rounds import force_rounds
 from inspection_analysis.counts.table import check_counts_table
 from inspection_analysis.grades import GRADE_COUNT_COLUMNS
-from inspection_analysis.stats._checks import check_level, check_method
+from inspection_analysis.stats.checks import check_level, check_method
 from inspection_analysis.stats.homogeneity import homogeneity_test
 from inspection_analysis.stats.proportions import RATE_METHODS, rate_ci
 from inspection_analysis.stats.trend import trend_test
@@ -182,7 +182,7 @@ def round_rates(counts, force="mps", *, rounds, confidence_level=0.95, method="w
     return out
 
 
-def _force_series(counts, force, rounds):
+def force_series(counts, force, rounds):
     """The force's rounds with counts, in time order, and warnings about the rest."""
     mine = force_rounds(rounds, force)
     totals = round_counts(counts, force, rounds=mine)[["round_id", "label", "n", "failures"]]
@@ -200,7 +200,7 @@ def _force_series(counts, force, rounds):
     return totals, warnings
 
 
-class _Described:
+class DescribedResult:
     """``str()`` gives the sentence, then the warnings as a list."""
 
     def __str__(self) -> str:
@@ -208,7 +208,7 @@ class _Described:
 
 
 @dataclass(frozen=True)
-class TrendResult(_Described):
+class TrendResult(DescribedResult):
     """Cochran-Armitage trend and homogeneity across a force's rounds.
 
     Attributes
@@ -290,7 +290,7 @@ def trend(counts, force="mps", *, rounds, alpha=0.05) -> TrendResult:
     -5.774
     """
 
-    table, warnings = _force_series(counts, force, rounds)
+    table, warnings = force_series(counts, force, rounds)
     if len(table) < 2:
         raise ValueError(f"force {force!r} has {len(table)} round(s) with failure counts; a trend needs two")
     table["score"] = np.arange(1, len(table) + 1)

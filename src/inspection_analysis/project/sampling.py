@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.errors import FIRST_DATA_ROW
-from inspection_analysis.stats._checks import check_level
+from inspection_analysis.stats.checks import check_level
 from inspection_analysis.stats.power import power_change
 
 __all__ = ["read_case_list", "allocate_proportional", "draw_sample", "AuditPlan", "files_needed"]

@@ -29,14 +29,14 @@ from inspection_analysis.stats import rate_ci
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from inspection_analysis.report.run import _Inputs
+    from inspection_analysis.report.run import ReportInputs
 
 
 def _year(label: str) -> str:
     return label.split()[0] if label else label
 
 
-def _draw_figures(results: dict, inputs: _Inputs, out: Path, confidence_level: float, force: str):
+def draw_figures(results: dict, inputs: ReportInputs, out: Path, confidence_level: float, force: str):
     """Draw and save every figure for ``force``; return their descriptions and the files written."""
 
     v = results["verdict"]

@@ -23,17 +23,16 @@ from inspection_analysis.analysis.assessors import assessor_agreement
 from inspection_analysis.analysis.funnel import funnel, funnel_inputs, funnel_limits_frame
 from inspection_analysis.analysis.pchart import p_chart
 from inspection_analysis.analysis.planning import audit_sensitivity
-from inspection_analysis.analysis.quarter_update import combine_counts, series_comparisons
+from inspection_analysis.analysis.quarter_update import series_comparisons
 from inspection_analysis.analysis.series import round_counts, round_rates, trend
 from inspection_analysis.analysis.verdict import has_improved
-from inspection_analysis.counts.table import to_counts
 from inspection_analysis.grades import failure_definition
-from inspection_analysis.io import load_cases, load_published, load_rounds
 from inspection_analysis.project.add_quarter import check_manifest
+from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
-from inspection_analysis.report.figures import _draw_figures
+from inspection_analysis.report.figures import draw_figures
 from inspection_analysis.report.html import render_html, render_markdown
-from inspection_analysis.stats._checks import check_level
+from inspection_analysis.stats.checks import check_level
 
 __all__ = ["ReportResult", "run_report", "FORCE"]
 
@@ -67,40 +66,7 @@ class ReportResult:
     integrity_warnings: tuple[str, ...]
 
 
-@dataclass
-class _Inputs:
-    data: Path
-    rounds: pd.DataFrame
-    published: pd.DataFrame
-    counts: pd.DataFrame
-    synthetic: pd.DataFrame | None
-    files: list[Path]
-    case_level_rounds: list[str]
-
-
-def _load(data: Path, failing: str) -> _Inputs:
-    rounds_file, published_file = data / "rounds.csv", data / "published" / "published_counts.csv"
-    rounds = load_rounds(rounds_file)
-    published = load_published(published_file, rounds=rounds)
-    counts = to_counts(published, failing=failing, rounds=rounds)
-    files = [rounds_file, published_file]
-    case_rounds: list[str] = []
-    raw = data / "raw"
-    raw_files = sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith(".")
-                       and not p.name.lower().startswith("readme")) if raw.is_dir() else []
-    if raw_files:
-        case_counts = to_counts(load_cases(raw, rounds=rounds), failing=failing)
-        counts = combine_counts(counts, case_counts)
-        case_rounds = sorted(case_counts.loc[case_counts["n"] > 0, "round_id"].astype(str).unique())
-        files += raw_files
-    synth_dir = data / "synthetic"
-    synth_files = sorted(synth_dir.glob("*_case_files_synthetic.csv")) if synth_dir.is_dir() else []
-    synthetic = load_cases(synth_files[0], rounds=rounds) if synth_files else None
-    files += synth_files[:1]
-    return _Inputs(data, rounds, published, counts, synthetic, files, case_rounds)
-
-
-def _compute(inputs: _Inputs, confidence_level: float) -> dict:
+def _compute(inputs: ProjectState, confidence_level: float) -> dict:
     """Every table and result the report shows, from the library."""
 
     alpha = 1 - confidence_level
@@ -254,13 +220,13 @@ def run_report(
     say(1, _STEPS, "checking data files against the manifest")
     warnings = _integrity(data_dir)
     say(2, _STEPS, "loading and validating data")
-    inputs = _load(data_dir, failing)
+    inputs = load_project(data_dir, failing=failing)
     say(3, _STEPS, "computing rates, comparisons, trend and verdict")
     results = _compute(inputs, confidence_level)
     say(4, _STEPS, "writing tables")
     tables, written = _write_tables(results, root / "reports", publish)
     say(5, _STEPS, "drawing figures")
-    figures, fig_files = _draw_figures(results, inputs, root / "figures", confidence_level, FORCE)
+    figures, fig_files = draw_figures(results, inputs, root / "figures", confidence_level, FORCE)
     say(6, _STEPS, "writing summary.md and report.html")
     md = root / "reports" / "summary.md"
     md.write_text(render_markdown(results, tables), encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from inspection_analysis.stats._checks import check_probability
+from inspection_analysis.stats.checks import check_probability
 
 #: CUSUM sides: "upper" detects a rise in the failure rate, "lower" a fall (an improvement).
 SIDES = ("upper", "lower")

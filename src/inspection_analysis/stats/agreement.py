@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from inspection_analysis.stats._checks import _as_count_array, check_level, check_method
+from inspection_analysis.stats.checks import as_count_array, check_level, check_method
 from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["KappaResult", "kappa", "agreement_bounds"]
@@ -123,7 +123,7 @@ def kappa(table, *, weights=None, confidence_level=0.95):
     """
     confidence_level = check_level(confidence_level)
     weights = check_method("none" if weights is None else weights, ("none", "linear", "quadratic"), "weights")
-    counts = _as_count_array(table, "table").astype(float)
+    counts = as_count_array(table, "table").astype(float)
     if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.shape[0] < 2:
         raise ValueError(f"table must be square with at least two grades, got shape {counts.shape}")
     n = counts.sum()
@@ -194,8 +194,8 @@ def agreement_bounds(marginals_a, marginals_b):
     >>> agreement_bounds([30, 70], [40, 60])
     (30, 90)
     """
-    a = _as_count_array(marginals_a, "marginals_a")
-    b = _as_count_array(marginals_b, "marginals_b")
+    a = as_count_array(marginals_a, "marginals_a")
+    b = as_count_array(marginals_b, "marginals_b")
     if a.ndim != 1 or a.shape != b.shape:
         raise ValueError(f"marginals_a and marginals_b must list the same grades, got shapes {a.shape} and {b.shape}")
     n = int(a.sum())

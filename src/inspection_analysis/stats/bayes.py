@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.stats._checks import as_scalar_or_array, check_beta_prior, check_two_groups
+from inspection_analysis.stats.checks import as_scalar_or_array, check_beta_prior, check_two_groups
 
 __all__ = ["prob_improvement"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_beta_prior, check_counts, check_level, check_probability
+from inspection_analysis.stats.checks import check_beta_prior, check_counts, check_level, check_probability
 from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["BetaBinomialMonitor", "beta_binomial_monitor"]

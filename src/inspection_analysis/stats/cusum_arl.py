@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_method, check_probability
 from inspection_analysis.stats._cusum_design import SIDES, TOL, check_design, shifted_rate
+from inspection_analysis.stats.checks import check_method, check_probability
 from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["CusumARL", "CusumLimit", "cusum_arl", "cusum_limit_for_arl"]

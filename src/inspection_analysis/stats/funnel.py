@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_counts, check_level, check_method, check_probability
+from inspection_analysis.stats.checks import check_counts, check_level, check_method, check_probability
 
 __all__ = ["funnel_limits", "FUNNEL_METHODS"]
 

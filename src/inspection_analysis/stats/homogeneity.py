@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inspection_analysis.stats._checks import _as_count_array as as_count_array
+from inspection_analysis.stats.checks import as_count_array
 from inspection_analysis.stats.results import TestResult
 
 __all__ = ["ChiSquareResult", "homogeneity_test"]

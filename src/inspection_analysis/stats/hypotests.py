@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.stats._checks import (
+from inspection_analysis.stats.checks import (
     as_scalar_or_array,
     check_alternative,
     check_counts,
@@ -65,7 +65,7 @@ def _normal_pvalue(z, alternative: str) -> np.ndarray:
     return 2 * norm.sf(np.abs(z))
 
 
-def _result(stats, pvals, method: str, alternative: str) -> TestResult:
+def _test_result(stats, pvals, method: str, alternative: str) -> TestResult:
     """A TestResult with floats for scalar input and p-values clipped to [0, 1]."""
     return TestResult(
         statistic=as_scalar_or_array(stats),
@@ -218,14 +218,14 @@ def change_tests(x1, n1, x2, n2, *, method: str = "boschloo",
         one = _exact_one(method, int(x1[idx]), int(n1[idx]), int(x2[idx]), int(n2[idx]), alternatives)
         for alt, (stat, p) in one.items():
             stats[alt][idx], pvals[alt][idx] = stat, p
-    return {alt: _result(stats[alt], pvals[alt], method, alt) for alt in alternatives}
+    return {alt: _test_result(stats[alt], pvals[alt], method, alt) for alt in alternatives}
 
 
 def _asymptotic(method: str, x1, n1, x2, n2, alternative: str) -> TestResult:
     """The score and chi-square tests of :func:`change_test` (vectorised; inputs checked)."""
     if method == "score":
         stats = _pooled_z(x1, n1, x2, n2)
-        return _result(stats, _normal_pvalue(stats, alternative), method, alternative)
+        return _test_result(stats, _normal_pvalue(stats, alternative), method, alternative)
     z = _pooled_z(x1, n1, x2, n2)
     if method == "chi2_yates":
         total = n1 + n2
@@ -240,7 +240,7 @@ def _asymptotic(method: str, x1, n1, x2, n2, alternative: str) -> TestResult:
         pvals = chi2.sf(stats, 1)
     else:
         pvals = _normal_pvalue(z, alternative)
-    return _result(stats, pvals, method, alternative)
+    return _test_result(stats, pvals, method, alternative)
 
 
 def rate_test(x, n, p0, *, alternative: str = "two-sided", method: str = "exact") -> TestResult:
@@ -301,7 +301,7 @@ def rate_test(x, n, p0, *, alternative: str = "two-sided", method: str = "exact"
     >>> print(f"{rate_test(682, 925, 0.75).pvalue:.4f}")
     0.3825
     """
-    from inspection_analysis.stats._checks import check_probability
+    from inspection_analysis.stats.checks import check_probability
 
     check_method(method, ("exact", "score"))
     check_alternative(alternative)
@@ -322,7 +322,7 @@ def rate_test(x, n, p0, *, alternative: str = "two-sided", method: str = "exact"
     else:
         stats = (x / n - p0) / np.sqrt(p0 * (1 - p0) / n)
         pvals = _normal_pvalue(stats, alternative)
-    return _result(stats, pvals, method, alternative)
+    return _test_result(stats, pvals, method, alternative)
 
 
 def critical_count(x2, n2, n1, *, alpha: float = 0.05, method: str = "boschloo") -> int | None:

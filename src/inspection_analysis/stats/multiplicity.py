@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_method
+from inspection_analysis.stats.checks import check_method
 
 __all__ = ["adjust_pvalues", "METHODS"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from inspection_analysis.stats._checks import _as_count_array, check_alternative, check_level, check_method
+from inspection_analysis.stats.checks import as_count_array, check_alternative, check_level, check_method
 from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["GradeShiftResult", "grade_shift_test"]
@@ -57,7 +57,7 @@ class GradeShiftResult(ResultMixin):
 
 
 def _grade_counts(counts, name):
-    arr = _as_count_array(counts, name)
+    arr = as_count_array(counts, name)
     if arr.ndim != 1 or arr.size < 2:
         raise ValueError(f"{name} must list the count of each of at least two grades, got shape {arr.shape}")
     if arr.sum() == 0:

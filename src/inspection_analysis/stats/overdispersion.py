@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_counts, check_level, check_method, check_probability
+from inspection_analysis.stats.checks import check_counts, check_level, check_method, check_probability
 from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["Overdispersion", "overdispersion", "OD_SCALES", "OD_METHODS"]

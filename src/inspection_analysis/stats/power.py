@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, special
 
-from inspection_analysis.stats._checks import (
+from inspection_analysis.stats.checks import (
     as_scalar_or_array,
     check_alternative,
     check_level,
@@ -20,7 +20,7 @@ from inspection_analysis.stats._checks import (
 __all__ = ["power_change", "sample_size", "min_detectable_change", "cohens_h", "ci_sample_size"]
 
 
-def _z(q):
+def normal_quantile(q):
     """Standard normal quantile."""
     return special.ndtri(q)
 
@@ -40,7 +40,7 @@ def _check_test(alternative, alpha):
 
 def _z_alpha(alpha, alternative):
     tails = 2.0 if alternative == "two-sided" else 1.0
-    return _z(1.0 - alpha / tails)
+    return normal_quantile(1.0 - alpha / tails)
 
 
 def _signed_difference(p1, p2, alternative):
@@ -173,7 +173,7 @@ def sample_size(p1, p2, *, power=0.8, alpha=0.05, alternative="two-sided", ratio
     p1 = check_probability(p1, "p1")
     p2 = check_probability(p2, "p2")
     pbar = (r * p1 + p2) / (r + 1)
-    spread = _z_alpha(alpha, alternative) * np.sqrt(pbar * (1 - pbar) * (1 + 1 / r)) + _z(power) * np.sqrt(
+    spread = _z_alpha(alpha, alternative) * np.sqrt(pbar * (1 - pbar) * (1 + 1 / r)) + normal_quantile(power) * np.sqrt(
         p1 * (1 - p1) / r + p2 * (1 - p2)
     )
     d = _signed_difference(p1, p2, alternative)
@@ -354,6 +354,6 @@ def ci_sample_size(p, half_width, *, confidence_level=0.95):
     confidence_level = check_level(confidence_level)
     p = check_probability(p, "p")
     d = check_probability(half_width, "half_width", closed=False)
-    z = _z(0.5 + confidence_level / 2)
+    z = normal_quantile(0.5 + confidence_level / 2)
     n = np.maximum(np.ceil(z**2 * p * (1 - p) / d**2), 1).astype(np.int64)
     return int(n) if n.ndim == 0 else n

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.stats._checks import (
+from inspection_analysis.stats.checks import (
     as_scalar_or_array,
     check_counts,
     check_level,
@@ -33,7 +33,7 @@ __all__ = ["rate_ci", "diff_ci"]
 RATE_METHODS = ("wilson", "wilson_cc", "clopper_pearson", "jeffreys", "agresti_coull", "wald")
 DIFF_METHODS = ("newcombe", "newcombe_cc", "miettinen_nurminen", "wald", "wald_cc", "agresti_caffo")
 
-_BISECTIONS = 64
+BISECTIONS = 64
 
 
 _DOC_PARTS = {
@@ -49,14 +49,14 @@ _DOC_PARTS = {
 }
 
 
-def _two_group_doc(func):
+def two_group_doc(func):
     """Fill the ``<groups>``, ``<level>`` and ``<raises>`` parts shared by the two-group docstrings."""
     for key, text in _DOC_PARTS.items():
         func.__doc__ = func.__doc__.replace(f"<{key}>", text)
     return func
 
 
-def _z(confidence_level: float) -> float:
+def normal_quantile(confidence_level: float) -> float:
     """The two-sided standard normal quantile for ``confidence_level``."""
     from scipy.special import ndtri
 
@@ -225,7 +225,7 @@ def rate_ci(x, n, *, method: str = "wilson", confidence_level: float = 0.95, pop
     method = check_method(method, RATE_METHODS)
     x, n = check_counts(x, n)
     alpha = 1 - check_level(confidence_level)
-    z = _z(confidence_level)
+    z = normal_quantile(confidence_level)
     fpc = 1.0
     if population is not None:
         if method in ("wilson_cc", "jeffreys"):
@@ -234,19 +234,19 @@ def rate_ci(x, n, *, method: str = "wilson", confidence_level: float = 0.95, pop
         x = np.broadcast_to(x, n.shape)
         fpc = np.where(population > 1, (population - n) / np.maximum(population - 1, 1), 0.0)
         if method == "clopper_pearson":
-            return _result(*_hypergeometric_limits(x, n, population, alpha))
+            return interval_result(*_hypergeometric_limits(x, n, population, alpha))
     if method in ("clopper_pearson", "jeffreys"):
-        return _result(*_beta_limits(x, n, alpha, 0.0 if method == "clopper_pearson" else 0.5))
+        return interval_result(*_beta_limits(x, n, alpha, 0.0 if method == "clopper_pearson" else 0.5))
     z = z * np.sqrt(fpc)
     if method in ("wilson", "wilson_cc"):
-        return _result(*_wilson(x, n, z, cc=method == "wilson_cc"))
+        return interval_result(*_wilson(x, n, z, cc=method == "wilson_cc"))
     added = z * z if method == "agresti_coull" else 0.0
     centre = (x + added / 2) / (n + added)
     half = z * np.sqrt(centre * (1 - centre) / (n + added))
-    return _result(np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1))
+    return interval_result(np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1))
 
 
-def _result(low, high, estimate=None):
+def interval_result(low, high, estimate=None):
     low, high = as_scalar_or_array(low), as_scalar_or_array(high)
     if estimate is None:
         return ConfidenceInterval(low, high)
@@ -256,21 +256,21 @@ def _result(low, high, estimate=None):
 def _bisect(statistic, lo, hi, target):
     """Vectorised bisection for the parameter where a decreasing ``statistic`` equals ``target``."""
     lo, hi = np.array(lo, float), np.array(hi, float)
-    for _ in range(_BISECTIONS):
+    for _ in range(BISECTIONS):
         mid = (lo + hi) / 2
         right = statistic(mid) > target  # the statistic is still above target: the root lies right
         lo, hi = np.where(right, mid, lo), np.where(right, hi, mid)
     return (lo + hi) / 2
 
 
-def _score_z(numerator, variance):
+def score_z(numerator, variance):
     """``numerator / sqrt(variance)``, taking 0/0 as 0 and c/0 as +-inf."""
     with np.errstate(divide="ignore", invalid="ignore"):
         z = numerator / np.sqrt(variance)
     return np.where(variance > 0, z, np.where(numerator > 0, np.inf, np.where(numerator < 0, -np.inf, 0.0)))
 
 
-def _invert_score(statistic, lo, hi, z):
+def invert_score(statistic, lo, hi, z):
     """The two limits of a score interval: where the decreasing ``statistic`` crosses +z and -z."""
     return _bisect(statistic, lo, hi, z), _bisect(statistic, lo, hi, -z)
 
@@ -307,7 +307,7 @@ def _mn_diff_statistic(x1, n1, x2, n2):
             r1[odd] = _most_likely(roots, roots - delta[odd], x1[odd], n1[odd], x2[odd], n2[odd])
         r2 = np.clip(r1 - delta, 0, 1)
         variance = (r1 * (1 - r1) / n1 + r2 * (1 - r2) / n2) * total / (total - 1)
-        return _score_z(p1 - p2 - delta, variance)
+        return score_z(p1 - p2 - delta, variance)
 
     return statistic
 
@@ -322,7 +322,7 @@ def _most_likely(r1, r2, x1, n1, x2, n2):
     return r1[best, np.arange(r1.shape[1])]
 
 
-@_two_group_doc
+@two_group_doc
 def diff_ci(x1, n1, x2, n2, *, method: str = "newcombe", confidence_level: float = 0.95) -> ConfidenceInterval:
     """Confidence interval for the difference of failure rates ``p1 - p2``.
 
@@ -391,21 +391,21 @@ def diff_ci(x1, n1, x2, n2, *, method: str = "newcombe", confidence_level: float
     """
     method = check_method(method, DIFF_METHODS)
     x1, n1, x2, n2 = check_two_groups(x1, n1, x2, n2)
-    z = _z(confidence_level)
+    z = normal_quantile(confidence_level)
     p1, p2 = x1 / n1, x2 / n2
     d = p1 - p2
     if method in ("newcombe", "newcombe_cc"):
         l1, u1 = _wilson(x1, n1, z, cc=method == "newcombe_cc")
         l2, u2 = _wilson(x2, n2, z, cc=method == "newcombe_cc")
-        return _result(d - np.hypot(p1 - l1, u2 - p2), d + np.hypot(u1 - p1, p2 - l2))
+        return interval_result(d - np.hypot(p1 - l1, u2 - p2), d + np.hypot(u1 - p1, p2 - l2))
     if method == "miettinen_nurminen":
         flat = [np.ravel(v).astype(float) for v in (x1, n1, x2, n2)]
-        low, high = _invert_score(_mn_diff_statistic(*flat), np.full(d.size, -1.0), 1.0, z)
-        return _result(low.reshape(d.shape), high.reshape(d.shape))
+        low, high = invert_score(_mn_diff_statistic(*flat), np.full(d.size, -1.0), 1.0, z)
+        return interval_result(low.reshape(d.shape), high.reshape(d.shape))
     if method == "agresti_caffo":
         p1, p2, n1, n2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2), n1 + 2, n2 + 2
     half = z * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
     if method == "wald_cc":
         half = half + (1 / n1 + 1 / n2) / 2
     centre = p1 - p2
-    return _result(np.clip(centre - half, -1, 1), np.clip(centre + half, -1, 1))
+    return interval_result(np.clip(centre - half, -1, 1), np.clip(centre + half, -1, 1))

@@ -12,8 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_level, check_method, check_two_groups
-from inspection_analysis.stats.proportions import _BISECTIONS, _invert_score, _result, _score_z, _two_group_doc, _z
+from inspection_analysis.stats.checks import check_level, check_method, check_two_groups
+from inspection_analysis.stats.proportions import (
+    BISECTIONS,
+    interval_result,
+    invert_score,
+    normal_quantile,
+    score_z,
+    two_group_doc,
+)
 from inspection_analysis.stats.results import IntervalEstimate
 
 __all__ = ["ratio_ci", "odds_ratio_ci"]
@@ -42,7 +49,7 @@ def _ratio_statistic(x1, n1, x2, n2, mn: bool):
         r2 = np.clip(2 * c / (-b + np.sqrt(np.maximum(b * b - 4 * a * c, 0))), 0, 1)  # stable root
         r1 = np.clip(r * r2, 0, 1)
         variance = (r1 * (1 - r1) / n1 + r * r * r2 * (1 - r2) / n2) * factor
-        return _score_z(p1 - r * p2, variance)
+        return score_z(p1 - r * p2, variance)
 
     return statistic
 
@@ -72,17 +79,17 @@ def _odds_ratio_statistic(x1, n1, x2, n2):
         numerator = np.where(r1 < 0.5, x1 - n1 * r1, n1 * q1 - y1)
         with np.errstate(divide="ignore"):
             information = 1 / (n1 * r1 * q1) + 1 / (n2 * r2 * q2)
-        return _score_z(numerator, (total / (total - 1)) / information)
+        return score_z(numerator, (total / (total - 1)) / information)
 
     return statistic
 
 
 def _score_ratio_limits(statistic, shape, z, zero_low, zero_high):
-    low, high = _invert_score(statistic, np.full(shape, -_LOG_BRACKET), _LOG_BRACKET, z)
+    low, high = invert_score(statistic, np.full(shape, -_LOG_BRACKET), _LOG_BRACKET, z)
     return np.where(zero_low, 0.0, np.exp(low)), np.where(zero_high, np.inf, np.exp(high))
 
 
-@_two_group_doc
+@two_group_doc
 def ratio_ci(x1, n1, x2, n2, *, method: str = "katz_log", confidence_level: float = 0.95) -> IntervalEstimate:
     """Rate ratio ``p1 / p2`` with its confidence interval.
 
@@ -141,7 +148,7 @@ def ratio_ci(x1, n1, x2, n2, *, method: str = "katz_log", confidence_level: floa
     """
     method = check_method(method, RATIO_METHODS)
     x1, n1, x2, n2 = check_two_groups(x1, n1, x2, n2)
-    z = _z(confidence_level)
+    z = normal_quantile(confidence_level)
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = (x1 / n1) / (x2 / n2)
     zero_low, zero_high = x1 == 0, x2 == 0
@@ -154,10 +161,10 @@ def ratio_ci(x1, n1, x2, n2, *, method: str = "katz_log", confidence_level: floa
     else:
         statistic = _ratio_statistic(x1, n1, x2, n2, mn=method == "miettinen_nurminen")
         low, high = _score_ratio_limits(statistic, estimate.shape, z, zero_low, zero_high)
-    return _result(low, high, estimate)
+    return interval_result(low, high, estimate)
 
 
-@_two_group_doc
+@two_group_doc
 def odds_ratio_ci(
     x1, n1, x2, n2, *, method: str = "woolf", confidence_level: float = 0.95
 ) -> IntervalEstimate:
@@ -234,7 +241,7 @@ def odds_ratio_ci(
     zero_low, zero_high = (x1 == 0) | (y2 == 0), (x2 == 0) | (y1 == 0)
     if method == "exact_conditional":
         return _exact_conditional(x1, y1, x2, y2, level)
-    z = _z(level)
+    z = normal_quantile(level)
     if method == "woolf":
         cells = np.stack([x1, y1, x2, y2]).astype(float)
         cells = cells + np.where((cells == 0).any(axis=0), 0.5, 0.0)
@@ -243,7 +250,7 @@ def odds_ratio_ci(
         low, high = _log_limits(log_or, se, z, zero_low, zero_high)
     else:
         low, high = _score_ratio_limits(_odds_ratio_statistic(x1, n1, x2, n2), estimate.shape, z, zero_low, zero_high)
-    return _result(low, high, estimate)
+    return interval_result(low, high, estimate)
 
 
 def _exact_conditional(x1, y1, x2, y2, level):
@@ -251,7 +258,7 @@ def _exact_conditional(x1, y1, x2, y2, level):
     out = np.empty((3, *x1.shape))
     for i in np.ndindex(x1.shape):
         out[(slice(None), *i)] = _fisher_noncentral(int(x1[i]), int(y1[i]), int(x2[i]), int(y2[i]), level)
-    return _result(out[1], out[2], out[0])
+    return interval_result(out[1], out[2], out[0])
 
 
 def _fisher_noncentral(a, b, c, d, level):
@@ -285,7 +292,7 @@ def _fisher_noncentral(a, b, c, d, level):
 
     def solve(f):  # root in log odds ratio of an increasing f, by bisection
         lo, hi = -_LOG_BRACKET, _LOG_BRACKET
-        for _ in range(_BISECTIONS):
+        for _ in range(BISECTIONS):
             mid = (lo + hi) / 2
             lo, hi = (mid, hi) if f(mid) < 0 else (lo, mid)
         return np.exp((lo + hi) / 2)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_level, check_method
 from inspection_analysis.stats._gs_integration import carry, check_information, crossing, first_look, grid_sizes
+from inspection_analysis.stats.checks import check_level, check_method
 from inspection_analysis.stats.results import ResultMixin
 
 __all__ = [

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inspection_analysis.stats._checks import (
+from inspection_analysis.stats.checks import (
     as_scalar_or_array,
     check_alternative,
     check_level,

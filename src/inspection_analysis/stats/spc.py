@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inspection_analysis.stats._checks import check_counts
+from inspection_analysis.stats.checks import check_counts
 from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["PChartLimits", "SpecialCauses", "p_chart_limits", "special_causes"]

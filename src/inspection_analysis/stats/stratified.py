@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 from scipy import special
 
-from inspection_analysis.stats._checks import _as_count_array, check_level
+from inspection_analysis.stats.checks import as_count_array, check_level
 from inspection_analysis.stats.results import ResultMixin
 
 __all__ = ["StratifiedResult", "stratified_test"]
@@ -62,7 +62,7 @@ def _as_strata(strata) -> np.ndarray:
         arr = arr[np.newaxis]
     if arr.ndim != 3 or arr.shape[1:] != (2, 2) or arr.shape[0] == 0:
         raise ValueError(f"strata must be 2x2 tables (a K x 2 x 2 array), got shape {arr.shape}")
-    tables = _as_count_array(arr, "strata").astype(float)
+    tables = as_count_array(arr, "strata").astype(float)
     totals = tables.sum(axis=(1, 2))
     if np.any(totals < 2):
         k = int(np.flatnonzero(totals < 2)[0])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from inspection_analysis.stats._checks import check_alternative, check_counts
+from inspection_analysis.stats.checks import check_alternative, check_counts
 from inspection_analysis.stats.results import TestResult
 
 __all__ = ["TrendTestResult", "trend_test"]

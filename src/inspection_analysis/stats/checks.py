@@ -62,7 +62,7 @@ def check_beta_prior(prior) -> tuple[float, float]:
     return a, b
 
 
-def _as_count_array(value, name: str) -> np.ndarray:
+def as_count_array(value, name: str) -> np.ndarray:
     """Check whole, non-negative counts; return them as int64 (a read-only view when already int64).
 
     Integer input is checked in one pass for negatives, with no float copy.
@@ -95,8 +95,8 @@ def check_counts(x, n, *, xname: str = "x", nname: str = "n") -> tuple[np.ndarra
     ``x > n``, or shapes that do not broadcast. The arrays returned may be
     read-only views of the input: copy before writing into them.
     """
-    xa = _as_count_array(x, xname)
-    na = _as_count_array(n, nname)
+    xa = as_count_array(x, xname)
+    na = as_count_array(n, nname)
     if xa.shape != na.shape:
         try:
             xa, na = np.broadcast_arrays(xa, na)
