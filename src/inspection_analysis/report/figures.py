@@ -29,14 +29,14 @@ from inspection_analysis.stats import rate_ci
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from inspection_analysis.report.run import ReportInputs
+    from inspection_analysis.project.state import ProjectState
 
 
 def _year(label: str) -> str:
     return label.split()[0] if label else label
 
 
-def draw_figures(results: dict, inputs: ReportInputs, out: Path, confidence_level: float, force: str):
+def draw_figures(results: dict, inputs: ProjectState, out: Path, confidence_level: float, force: str):
     """Draw and save every figure for ``force``; return their descriptions and the files written."""
 
     v = results["verdict"]
