@@ -198,7 +198,7 @@ def p_chart_limits(x, n, *, laney: bool | None = None, baseline=None, laney_min_
     if laney is None:
         laney = bool(n_base >= laney_min_points and ratio > 1)
     elif laney and n_base < 2:
-        raise ValueError(f"Laney's adjustment needs at least two baseline points, got {n_base}")
+        raise ValueError(f"Laney's adjustment needs at least two points in its baseline, got {n_base}")
     sigma = base_sigma * ratio if laney else base_sigma
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(sigma > 0, (rate - centre) / sigma, 0.0)
