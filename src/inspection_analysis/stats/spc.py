@@ -372,8 +372,8 @@ def special_causes(values, z, *, shift_length: int = SHIFT_RUN, trend_length: in
         "beyond_high": za > 3,
         "shift_low": _in_long_runs(za < 0, shift_length),
         "shift_high": _in_long_runs(za > 0, shift_length),
-        "trend_falling": _trend(steps < 0, trend_length),
-        "trend_rising": _trend(steps > 0, trend_length),
+        "trend_falling": _trend(steps < 0, trend_length)[: v.size],  # [: 0] for an empty series
+        "trend_rising": _trend(steps > 0, trend_length)[: v.size],
         "two_of_three_low": _two_of_three(near, za < 0),
         "two_of_three_high": _two_of_three(near, za > 0),
     }
