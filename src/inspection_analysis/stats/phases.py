@@ -118,8 +118,8 @@ class PhasedLimits(ResultMixin):
 
 
 def _blocks(index: np.ndarray) -> list[slice]:
-    starts = np.flatnonzero(np.diff(index, prepend=-1))
-    return [slice(a, b) for a, b in zip(starts, [*starts[1:], index.size], strict=True)]
+    starts = np.flatnonzero(np.diff(index, prepend=-1)).tolist()
+    return [slice(a, b) for a, b in zip(starts, starts[1:] + [index.size])]
 
 
 def phased_p_chart_limits(x, n, *, phase=None, freeze: int | None = None, exclude=None, laney: bool | None = None,

@@ -83,6 +83,12 @@ class PChartLimits(ResultMixin):
     phi: float
     overdispersion_pvalue: float
 
+    def to_frame(self):
+        """One row per point, the chart-wide attributes repeated on each (pandas imported here only)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict())
+
 
 def _baseline_mask(baseline, size: int) -> np.ndarray:
     if baseline is None:
