@@ -105,12 +105,34 @@ def test_p_chart_no_rule_fires_and_twelve_points_have_no_trial_warning():
     assert "only common-cause variation" in res.sentence
 
 
-def test_p_chart_laney_auto():
+def test_p_chart_laney_auto_needs_twelve_rounds():
+    # Updated for issue 14: sigma_z from one moving range is no estimate, so the automatic choice keeps plain
+    # p limits below 12 rounds (stats.spc.LANEY_MIN_POINTS); it used to apply Laney here.
     counts, reg = _series([20, 30], [100, 100])
     res = p_chart(counts, force="x", rounds=reg)
-    # hand: z = -/+1.1547, moving range 2.3094, sigma_z = 2.3094/1.128 = 2.0473 > 1 -> Laney
-    assert res.laney
+    # hand: z = -/+1.1547, moving range 2.3094, sigma_z = 2.3094/1.128 = 2.0473 > 1, but only 2 rounds
+    assert not res.laney and res.limits == "p"
     assert res.dispersion_ratio == pytest.approx(2.0473, abs=1e-4)
+    assert not any("Laney" in w for w in res.warnings)  # X2 = 2.667 on 1 df, p = 0.102 (R chisq.test): no claim
+
+
+def test_p_chart_states_overdispersion_it_cannot_adjust_for():
+    counts, reg = _series([60, 75, 90, 70], [150] * 4)
+    res = p_chart(counts, force="x", rounds=reg)
+    # R chisq.test(cbind(x, n - x), correct = FALSE): X-squared = 12.5034731870, df = 3, p = 0.005843213158
+    # (tests/stats/reference/spc_reference.txt); phi = 12.503473 / 3 = 4.17
+    assert res.limits == "p"
+    assert any("Pearson chi-square / df = 4.17, p = 0.00584" in w and "too few" in w for w in res.warnings)
+
+
+def test_p_chart_laney_auto_from_twelve_rounds():
+    failures = [40, 60] * 6
+    counts, reg = _series(failures, [100] * 12)
+    res = p_chart(counts, force="x", rounds=reg)
+    # hand: pbar = 0.5, sigma = 0.05, z = -/+2; eleven moving ranges of 4 (none screened out);
+    # sigma_z = 4/1.128 = 3.5460993 > 1 with 12 rounds -> Laney
+    assert res.laney and res.limits == "laney p'"
+    assert res.dispersion_ratio == pytest.approx(3.5460993, abs=1e-6)
     assert any("Laney's p' limits used" in w for w in res.warnings)
 
 

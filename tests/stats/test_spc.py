@@ -30,11 +30,15 @@ def test_p_chart_limits_variable_n_by_hand():
 
 
 def test_laney_widens_limits_by_hand():
-    lim = p_chart_limits([20, 30], [100, 100])  # auto
-    # hand: z = -1.1547005, +1.1547005; moving range 2.3094011; sigma_z = 2.3094011/1.128 = 2.0473414 > 1
-    # so Laney applies. Since sigma * |z| = 0.05, 3 * sigma * sigma_z = 3 * 2 * 0.05 / 1.128 = 0.2659574:
+    # laney=True: since issue 14 the automatic choice needs 12 baseline points (test_pchart_laney.py), so the
+    # two-point hand calculation asks for Laney explicitly
+    lim = p_chart_limits([20, 30], [100, 100], laney=True)
+    # hand: z = -1.1547005, +1.1547005; moving range 2.3094011; sigma_z = 2.3094011/1.128 = 2.0473414
+    # (one moving range, below 3.267 times its own mean, so the screen keeps it).
+    # Since sigma * |z| = 0.05, 3 * sigma * sigma_z = 3 * 2 * 0.05 / 1.128 = 0.2659574:
     # UCL = 0.25 + 0.2659574 = 0.5159574; LCL clipped to 0
     assert lim.laney is True
+    assert lim.limits == "laney p'"
     assert lim.dispersion_ratio == pytest.approx(2.0473414, abs=1e-6)
     assert lim.ucl == pytest.approx([0.5159574, 0.5159574], abs=1e-6)
     assert lim.lcl == pytest.approx([0.0, 0.0])
@@ -100,13 +104,19 @@ def test_rule_trend_broken_by_repeat():
 
 
 def test_rule_two_of_three_beyond_two_sigma():
-    same = _flags([2.5, 0.0, 2.1, 0.0, 0.0])
+    # Updated for issue 14: the middle (third) point of a window must lie on the same side of the centre too,
+    # NHSRplotthedots R/ptd_calculate_point_type.R ptd_two_in_three (abs(sum(relative_to_mean)) == 3, after
+    # its issue #143); a point exactly on the centre (z = 0) is on neither side, so the old series
+    # [2.5, 0.0, 2.1, ...] and [-2.2, -2.4, 0.0] no longer fire and the windows are filled with same-side points.
+    same = _flags([2.5, 0.5, 2.1, 0.0, 0.0])
     assert same.two_of_three_high.tolist() == [True, False, True, False, False]
+    on_centre = _flags([2.5, 0.0, 2.1])
+    assert not on_centre.two_of_three_high.any()
     opposite = _flags([2.5, 0.0, -2.1])
     assert not opposite.two_of_three_high.any() and not opposite.two_of_three_low.any()
     spread = _flags([2.5, 1.0, 1.0, 2.5])  # never two in any window of three
     assert not spread.two_of_three_high.any()
-    low = _flags([-2.2, -2.4, 0.0])
+    low = _flags([-2.2, -2.4, -0.1])
     assert low.two_of_three_low.tolist() == [True, True, False]
 
 

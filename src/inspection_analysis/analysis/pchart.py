@@ -15,7 +15,8 @@ import pandas as pd
 
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.series import DescribedResult, force_series, series_doc
-from inspection_analysis.stats.spc import p_chart_limits, special_causes
+from inspection_analysis.stats.point_types import classify_points
+from inspection_analysis.stats.spc import LANEY_MIN_POINTS, p_chart_limits, special_causes
 
 __all__ = ["PChartResult", "p_chart", "MIN_POINTS_FOR_LIMITS"]
 
@@ -45,7 +46,9 @@ class PChartResult(DescribedResult):
     sentence : str
         What the chart shows.
     warnings : tuple of str
-        Trial limits, rounds left out, mixed assessors or scales.
+        Trial limits, rounds left out, mixed assessors or scales, over-dispersion.
+    limits : str
+        The limits drawn, ``"p"`` or ``"laney p'"``, for the subtitle to name.
     """
 
     force: str
@@ -54,19 +57,23 @@ class PChartResult(DescribedResult):
     dispersion_ratio: float
     sentence: str
     warnings: tuple[str, ...]
+    limits: str = "p"
 
 
-# (flag attribute, rule name, class): the first rule that flags a point sets its class.
+# (flag attribute, rule name): the rules named in the table; a point's class is
+# stats.point_types.classify_points' (improvement beats concern, as Making Data Count).
 _RULES = (
-    ("beyond_low", "beyond limit", "improvement"),
-    ("beyond_high", "beyond limit", "concern"),
-    ("two_of_three_low", "2 of 3 beyond 2 sigma", "improvement"),
-    ("two_of_three_high", "2 of 3 beyond 2 sigma", "concern"),
-    ("shift_low", "shift", "improvement"),
-    ("shift_high", "shift", "concern"),
-    ("trend_falling", "trend", "improvement"),
-    ("trend_rising", "trend", "concern"),
+    ("beyond_low", "beyond limit"),
+    ("beyond_high", "beyond limit"),
+    ("two_of_three_low", "2 of 3 between 2 and 3 sigma"),
+    ("two_of_three_high", "2 of 3 between 2 and 3 sigma"),
+    ("shift_low", "shift"),
+    ("shift_high", "shift"),
+    ("trend_falling", "trend"),
+    ("trend_rising", "trend"),
 )
+_CLASS = {"special_cause_improvement": "improvement", "special_cause_concern": "concern",
+          "common_cause": "common cause"}
 
 
 @series_doc
@@ -77,8 +84,9 @@ def p_chart(counts, force="mps", *, rounds, laney=None) -> PChartResult:
     ----------
     <series>
     laney : bool or None, default None
-        Laney's p' adjustment: always, never, or (None) when the dispersion
-        ratio exceeds 1; see ``stats.spc.p_chart_limits``.
+        Laney's p' adjustment: always, never, or (None) when there are at
+        least 12 rounds and the dispersion ratio exceeds 1; see
+        ``stats.spc.p_chart_limits``.
 
     Returns
     -------
@@ -96,7 +104,9 @@ def p_chart(counts, force="mps", *, rounds, laney=None) -> PChartResult:
     over-dispersed [1]_); the special-cause rules are NHS England's "Making
     Data Count" [2]_: a point beyond a limit, a shift of 7 points on one side
     of the centre, a trend of 7 points rising or falling, and 2 of 3 points
-    beyond 2 sigma on one side. A lower failure rate is an improvement. With
+    on one side with two between 2 and 3 sigma. A lower failure rate is an
+    improvement, and a round flagged both ways counts as an improvement, as
+    Making Data Count shows it (``stats.point_types.classify_points``). With
     fewer than 12 points the limits are trial limits and the result says so.
 
     References
@@ -125,17 +135,19 @@ def p_chart(counts, force="mps", *, rounds, laney=None) -> PChartResult:
     size = np.abs(lim.z)
     table["zone"] = np.select([size > 3, size > 2, size > 1], ["beyond 3 sigma", "2 to 3 sigma", "1 to 2 sigma"],
                               default="within 1 sigma")
-    rules, classes = [], []
-    for i in range(len(table)):
-        fired = [(name, cls) for attr, name, cls in _RULES if getattr(flags, attr)[i]]
-        rules.append(", ".join(dict.fromkeys(name for name, _ in fired)))
-        classes.append(fired[0][1] if fired else "common cause")
+    rules = [", ".join(dict.fromkeys(name for attr, name in _RULES if getattr(flags, attr)[i]))
+             for i in range(len(table))]
+    classes = [_CLASS[t] for t in classify_points(flags, improvement="decrease")]
     table["rules"], table["special_cause"] = rules, classes
     if len(table) < MIN_POINTS_FOR_LIMITS:
         warnings.insert(0, f"only {len(table)} rounds: these are trial limits (NHS Making Data Count advises "
                            f"at least {MIN_POINTS_FOR_LIMITS} points before limits are relied on)")
     if lim.laney:
         warnings.append(f"over-dispersed (sigma_z = {lim.dispersion_ratio:.2f}): Laney's p' limits used")
+    elif laney is None and lim.n_baseline < LANEY_MIN_POINTS and lim.overdispersion_pvalue < 0.05:
+        warnings.append(f"over-dispersed (Pearson chi-square / df = {lim.phi:.2f}, "
+                        f"{say.format_p(lim.overdispersion_pvalue)}), but {lim.n_baseline} rounds are too few to "
+                        "estimate Laney's sigma_z: plain p limits drawn, narrower than this variation warrants")
     counted = pd.Series(classes).value_counts()
     n_imp, n_con = int(counted.get("improvement", 0)), int(counted.get("concern", 0))
     if n_imp or n_con:
@@ -145,4 +157,4 @@ def p_chart(counts, force="mps", *, rounds, laney=None) -> PChartResult:
     sentence = (f"Around a centre line of {say.pct(lim.centre)} across {len(table)} rounds, the p-chart shows "
                 f"{found}.")
     return PChartResult(force=force, table=table, laney=lim.laney, dispersion_ratio=lim.dispersion_ratio,
-                        sentence=sentence, warnings=tuple(warnings))
+                        sentence=sentence, warnings=tuple(warnings), limits=lim.limits)

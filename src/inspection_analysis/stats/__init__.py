@@ -24,53 +24,50 @@ from inspection_analysis.stats.hypotests import change_test, critical_count, rat
 from inspection_analysis.stats.multiplicity import adjust_pvalues
 from inspection_analysis.stats.ordinal import grade_shift_test
 from inspection_analysis.stats.overdispersion import Overdispersion, overdispersion
+from inspection_analysis.stats.phases import PhasedLimits, phase_index, phased_p_chart_limits, phased_special_causes
+from inspection_analysis.stats.point_types import IMPROVEMENT_DIRECTIONS, LatestStatus, POINT_TYPES, assurance_type, classify_points, latest_status
 from inspection_analysis.stats.power import ci_sample_size, cohens_h, min_detectable_change, power_change, sample_size
 from inspection_analysis.stats.proportions import diff_ci, rate_ci
 from inspection_analysis.stats.ratios import odds_ratio_ci, ratio_ci
 from inspection_analysis.stats.results import ConfidenceInterval, IntervalEstimate, TestResult
+from inspection_analysis.stats.runs import RunsAnalysis, crossings_min, longest_run_max, runs_analysis
 from inspection_analysis.stats.sequential import (
-    SequentialCrossing,
-    SpendingBoundaries,
-    crossing_probability,
-    sequential_crossing,
-    spending_boundaries,
-)
 from inspection_analysis.stats.small_samples import (
-    BestCaseResult,
-    IntervalTestAgreement,
-    best_case_test,
-    interval_test_agreement,
-)
-from inspection_analysis.stats.spc import PChartLimits, SpecialCauses, p_chart_limits, special_causes
+from inspection_analysis.stats.spc import LANEY_MIN_POINTS, PChartLimits, RULES, SpecialCauses, p_chart_limits, special_causes
 from inspection_analysis.stats.stratified import stratified_test
 from inspection_analysis.stats.trend import trend_test
 
 __all__ = [
+    "(",
     "BernoulliCusum",
-    "BestCaseResult",
     "BetaBinomialMonitor",
     "ConfidenceInterval",
     "CusumARL",
     "CusumLimit",
     "FUNNEL_METHODS",
+    "IMPROVEMENT_DIRECTIONS",
     "IntervalEstimate",
-    "IntervalTestAgreement",
+    "LANEY_MIN_POINTS",
+    "LatestStatus",
     "Overdispersion",
     "PChartLimits",
-    "SequentialCrossing",
+    "POINT_TYPES",
+    "PhasedLimits",
+    "RULES",
+    "RunsAnalysis",
     "SpecialCauses",
-    "SpendingBoundaries",
     "TestResult",
     "adjust_pvalues",
     "agreement_bounds",
+    "assurance_type",
     "bernoulli_cusum",
-    "best_case_test",
     "beta_binomial_monitor",
     "change_test",
     "ci_sample_size",
+    "classify_points",
     "cohens_h",
     "critical_count",
-    "crossing_probability",
+    "crossings_min",
     "cusum_arl",
     "cusum_limit_for_arl",
     "diff_ci",
@@ -78,21 +75,24 @@ __all__ = [
     "funnel_limits",
     "grade_shift_test",
     "homogeneity_test",
-    "interval_test_agreement",
     "kappa",
+    "latest_status",
+    "longest_run_max",
     "min_detectable_change",
     "odds_ratio_ci",
     "overdispersion",
     "p_chart_limits",
+    "phase_index",
+    "phased_p_chart_limits",
+    "phased_special_causes",
     "power_change",
     "prob_improvement",
     "rate_ci",
     "rate_test",
     "ratio_ci",
+    "runs_analysis",
     "sample_size",
-    "sequential_crossing",
     "special_causes",
-    "spending_boundaries",
     "stratified_test",
     "trend_test",
 ]
