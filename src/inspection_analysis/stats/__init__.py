@@ -25,21 +25,46 @@ from inspection_analysis.stats.multiplicity import adjust_pvalues
 from inspection_analysis.stats.ordinal import grade_shift_test
 from inspection_analysis.stats.overdispersion import Overdispersion, overdispersion
 from inspection_analysis.stats.phases import PhasedLimits, phase_index, phased_p_chart_limits, phased_special_causes
-from inspection_analysis.stats.point_types import IMPROVEMENT_DIRECTIONS, LatestStatus, POINT_TYPES, assurance_type, classify_points, latest_status
+from inspection_analysis.stats.point_types import (
+    IMPROVEMENT_DIRECTIONS,
+    POINT_TYPES,
+    LatestStatus,
+    assurance_type,
+    classify_points,
+    latest_status,
+)
 from inspection_analysis.stats.power import ci_sample_size, cohens_h, min_detectable_change, power_change, sample_size
 from inspection_analysis.stats.proportions import diff_ci, rate_ci
 from inspection_analysis.stats.ratios import odds_ratio_ci, ratio_ci
 from inspection_analysis.stats.results import ConfidenceInterval, IntervalEstimate, TestResult
 from inspection_analysis.stats.runs import RunsAnalysis, crossings_min, longest_run_max, runs_analysis
 from inspection_analysis.stats.sequential import (
+    SequentialCrossing,
+    SpendingBoundaries,
+    crossing_probability,
+    sequential_crossing,
+    spending_boundaries,
+)
 from inspection_analysis.stats.small_samples import (
-from inspection_analysis.stats.spc import LANEY_MIN_POINTS, PChartLimits, RULES, SpecialCauses, p_chart_limits, special_causes
+    BestCaseResult,
+    IntervalTestAgreement,
+    best_case_test,
+    interval_test_agreement,
+)
+from inspection_analysis.stats.spc import (
+    LANEY_MIN_POINTS,
+    RULES,
+    PChartLimits,
+    SpecialCauses,
+    p_chart_limits,
+    special_causes,
+)
 from inspection_analysis.stats.stratified import stratified_test
 from inspection_analysis.stats.trend import trend_test
 
 __all__ = [
-    "(",
     "BernoulliCusum",
+    "BestCaseResult",
     "BetaBinomialMonitor",
     "ConfidenceInterval",
     "CusumARL",
@@ -47,6 +72,7 @@ __all__ = [
     "FUNNEL_METHODS",
     "IMPROVEMENT_DIRECTIONS",
     "IntervalEstimate",
+    "IntervalTestAgreement",
     "LANEY_MIN_POINTS",
     "LatestStatus",
     "Overdispersion",
@@ -55,18 +81,22 @@ __all__ = [
     "PhasedLimits",
     "RULES",
     "RunsAnalysis",
+    "SequentialCrossing",
     "SpecialCauses",
+    "SpendingBoundaries",
     "TestResult",
     "adjust_pvalues",
     "agreement_bounds",
     "assurance_type",
     "bernoulli_cusum",
+    "best_case_test",
     "beta_binomial_monitor",
     "change_test",
     "ci_sample_size",
     "classify_points",
     "cohens_h",
     "critical_count",
+    "crossing_probability",
     "crossings_min",
     "cusum_arl",
     "cusum_limit_for_arl",
@@ -75,6 +105,7 @@ __all__ = [
     "funnel_limits",
     "grade_shift_test",
     "homogeneity_test",
+    "interval_test_agreement",
     "kappa",
     "latest_status",
     "longest_run_max",
@@ -92,7 +123,9 @@ __all__ = [
     "ratio_ci",
     "runs_analysis",
     "sample_size",
+    "sequential_crossing",
     "special_causes",
+    "spending_boundaries",
     "stratified_test",
     "trend_test",
 ]
