@@ -8,7 +8,6 @@ from inspection_analysis.grades import (
     GRADE_DTYPE,
     INADEQUATE_ONLY,
     SCALES,
-    failing_label,
     failure_definition,
 )
 
@@ -38,11 +37,6 @@ def test_scales():
 )
 def test_failure_definition_normalises(given, expected):
     assert failure_definition(given) == expected
-
-
-def test_failing_label():
-    assert failing_label(DEFAULT_FAILING) == "requires improvement|inadequate"
-    assert failing_label("inadequate") == "inadequate"
 
 
 @pytest.mark.parametrize(

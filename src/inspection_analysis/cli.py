@@ -14,9 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from inspection_analysis.grades import FAILURE_DEFINITIONS
+from inspection_analysis.schema import ASSESSORS, SCALE_NAMES
+
 __all__ = ["main", "build_parser"]
 
-FAILING_CHOICES = ("ri_or_inadequate", "inadequate")
 
 
 def _progress(step: int, total: int, what: str) -> None:
@@ -237,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     def data_options(p, failing=True):
         p.add_argument("--data", metavar="DIR", help="a data folder laid out like data/ (default: the shipped data)")
         if failing:
-            p.add_argument("--failing", choices=FAILING_CHOICES, default="ri_or_inadequate",
+            p.add_argument("--failing", choices=tuple(FAILURE_DEFINITIONS), default="ri_or_inadequate",
                            help="failure definition (default: requires improvement or inadequate)")
             p.add_argument("--confidence-level", type=_level, default=0.95, help="default 0.95")
 
@@ -252,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--mapping", metavar="MAP.toml", help="column mapping for the files' headings and spellings")
     p.add_argument("--round", metavar="ID", help="a new round the files belong to, not registered yet (as for add-quarter)")
-    p.add_argument("--scale", choices=("3-point", "4-point"), default="3-point",
+    p.add_argument("--scale", choices=SCALE_NAMES, default="3-point",
                    help="grading scale of the new --round (default 3-point)")
     data_options(p, failing=False)
     p.set_defaults(handler=_cmd_validate)
@@ -282,9 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--round", required=True, metavar="ID", help="round id, e.g. mps-2019-q1")
     p.add_argument("--label")
-    p.add_argument("--assessor", choices=("inspectorate", "force_audit", "force_self_assessment"))
+    p.add_argument("--assessor", choices=ASSESSORS)
     p.add_argument("--period")
-    p.add_argument("--scale", choices=("3-point", "4-point"))
+    p.add_argument("--scale", choices=SCALE_NAMES)
     p.add_argument("--reference-date", metavar="YYYY-MM-DD", help="orders the rounds (default: today)")
     p.add_argument("--mapping", metavar="MAP.toml")
     p.add_argument("--replace", action="store_true", help="replace a registered round (old file kept as backup)")

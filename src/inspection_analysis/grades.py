@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pandas as pd
 
 __all__ = [
     "GRADES",
@@ -20,7 +19,7 @@ __all__ = [
     "INADEQUATE_ONLY",
     "GRADE_COUNT_COLUMNS",
     "failure_definition",
-    "failing_label",
+    "FAILURE_DEFINITIONS",
 ]
 
 #: Every grade, best first.
@@ -31,9 +30,6 @@ SCALES: dict[str, tuple[str, ...]] = {
     "3-point": ("good", "requires improvement", "inadequate"),
     "4-point": GRADES,
 }
-
-#: The ordered categorical dtype for grades, declared once (best first, so ``good < inadequate``).
-GRADE_DTYPE = pd.CategoricalDtype(list(GRADES), ordered=True)
 
 #: The inspectorate's headline failure: requires improvement or inadequate.
 DEFAULT_FAILING: tuple[str, ...] = ("requires improvement", "inadequate")
@@ -49,7 +45,8 @@ GRADE_COUNT_COLUMNS: dict[str, str] = {
     "inadequate": "n_inadequate",
 }
 
-_NAMED = {"inadequate": INADEQUATE_ONLY, "ri_or_inadequate": DEFAULT_FAILING}
+#: The failure definitions by name, as the CLI's ``--failing`` takes them.
+FAILURE_DEFINITIONS = {"ri_or_inadequate": DEFAULT_FAILING, "inadequate": INADEQUATE_ONLY}
 
 
 def failure_definition(failing: str | Iterable[str] = DEFAULT_FAILING) -> tuple[str, ...]:
@@ -90,12 +87,12 @@ def failure_definition(failing: str | Iterable[str] = DEFAULT_FAILING) -> tuple[
     """
     if isinstance(failing, str):
         key = failing.strip().lower()
-        if key not in _NAMED:
+        if key not in FAILURE_DEFINITIONS:
             raise ValueError(
                 f"unknown failure definition {failing!r}; use 'ri_or_inadequate', 'inadequate' "
                 f"or a tuple of grades from {GRADES}"
             )
-        return _NAMED[key]
+        return FAILURE_DEFINITIONS[key]
     try:
         items = list(failing)
     except TypeError:
@@ -116,27 +113,15 @@ def failure_definition(failing: str | Iterable[str] = DEFAULT_FAILING) -> tuple[
     return result
 
 
-def failing_label(failing: str | Iterable[str] = DEFAULT_FAILING) -> str:
-    """The failure definition as the counts table's ``failing`` label.
+def __getattr__(name: str):
+    """``GRADE_DTYPE``, the ordered categorical dtype for grades (best first, so ``good < inadequate``), made on first use.
 
-    Parameters
-    ----------
-    failing : str or iterable of str
-        As for :func:`failure_definition`.
-
-    Returns
-    -------
-    str
-        The failing grades joined by ``|``, best first.
-
-    Raises
-    ------
-    ValueError, TypeError
-        As for :func:`failure_definition`.
-
-    Examples
-    --------
-    >>> failing_label(DEFAULT_FAILING)
-    'requires improvement|inadequate'
+    Built lazily so that importing this module (as the CLI's ``--help`` does)
+    does not import pandas.
     """
-    return "|".join(failure_definition(failing))
+    if name == "GRADE_DTYPE":
+        import pandas as pd
+
+        globals()[name] = dtype = pd.CategoricalDtype(list(GRADES), ordered=True)
+        return dtype
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inspection_analysis.stats.phases import phase_index, phased_p_chart_limits, phased_special_causes
-from inspection_analysis.stats.spc import special_causes
+from inspection_analysis.stats.special_causes import special_causes
 
 
 def test_phase_index_from_rebase_indicator():

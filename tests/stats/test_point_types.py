@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inspection_analysis.stats.point_types import assurance_type, classify_points, latest_status
-from inspection_analysis.stats.spc import special_causes
+from inspection_analysis.stats.special_causes import special_causes
 
 
 def test_each_side_and_direction():

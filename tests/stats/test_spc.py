@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from inspection_analysis.stats.funnel import funnel_limits
-from inspection_analysis.stats.spc import p_chart_limits, special_causes
+from inspection_analysis.stats.spc import p_chart_limits
+from inspection_analysis.stats.special_causes import special_causes
 
 
 def test_p_chart_limits_equal_n_by_hand():

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspection_analysis.stats.spc import RULES, special_causes
+from inspection_analysis.stats.special_causes import RULES, special_causes
 
 
 def _z(close, side):

@@ -14,13 +14,12 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.analysis.compare import pair_statistics, verdict_of
+from inspection_analysis.schema import CRITERION_VALUES
 from inspection_analysis.stats.checks import check_level
 from inspection_analysis.stats.multiplicity import adjust_pvalues
 
-__all__ = ["compare_criteria", "CRITERION_VALUES"]
+__all__ = ["compare_criteria"]
 
-#: The values a criterion column may hold (case and surrounding spaces ignored); missing counts as not applicable.
-CRITERION_VALUES = ("pass", "fail", "not applicable")
 
 _COLUMNS = ["criterion", "case_type", "n_baseline", "failures_baseline", "rate_baseline", "n_follow_up",
             "failures_follow_up", "rate_follow_up", "difference", "difference_low", "difference_high",

@@ -16,7 +16,8 @@ import pandas as pd
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.series import DescribedResult, force_series, series_doc
 from inspection_analysis.stats.point_types import classify_points
-from inspection_analysis.stats.spc import LANEY_MIN_POINTS, p_chart_limits, special_causes
+from inspection_analysis.stats.spc import LANEY_MIN_POINTS, p_chart_limits
+from inspection_analysis.stats.special_causes import special_causes
 
 __all__ = ["PChartResult", "p_chart", "MIN_POINTS_FOR_LIMITS"]
 

@@ -51,14 +51,8 @@ from inspection_analysis.stats.small_samples import (
     best_case_test,
     interval_test_agreement,
 )
-from inspection_analysis.stats.spc import (
-    LANEY_MIN_POINTS,
-    RULES,
-    PChartLimits,
-    SpecialCauses,
-    p_chart_limits,
-    special_causes,
-)
+from inspection_analysis.stats.spc import LANEY_MIN_POINTS, PChartLimits, p_chart_limits
+from inspection_analysis.stats.special_causes import RULES, SpecialCauses, special_causes
 from inspection_analysis.stats.stratified import stratified_test
 from inspection_analysis.stats.trend import trend_test
 

@@ -13,15 +13,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from inspection_analysis.stats.results import ResultMixin
-from inspection_analysis.stats.spc import (
-    LANEY_MIN_POINTS,
-    RULES,
-    SHIFT_RUN,
-    TREND_RUN,
-    SpecialCauses,
-    p_chart_limits,
-    special_causes,
-)
+from inspection_analysis.stats.spc import LANEY_MIN_POINTS, p_chart_limits
+from inspection_analysis.stats.special_causes import RULES, SHIFT_RUN, TREND_RUN, SpecialCauses, special_causes
 
 __all__ = ["PhasedLimits", "phase_index", "phased_p_chart_limits", "phased_special_causes"]
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from inspection_analysis.stats.checks import check_method
 from inspection_analysis.stats.results import ResultMixin
-from inspection_analysis.stats.spc import SpecialCauses
+from inspection_analysis.stats.special_causes import SpecialCauses
 
 __all__ = ["IMPROVEMENT_DIRECTIONS", "POINT_TYPES", "LatestStatus", "classify_points", "assurance_type",
            "latest_status"]
@@ -86,7 +86,7 @@ def classify_points(flags: SpecialCauses, *, improvement: str = "decrease") -> n
 
     Examples
     --------
-    >>> from inspection_analysis.stats.spc import special_causes
+    >>> from inspection_analysis.stats.special_causes import special_causes
     >>> flags = special_causes([0.5, 0.4, 0.9], [0.0, -3.5, 3.2])
     >>> classify_points(flags).tolist()
     ['common_cause', 'special_cause_improvement', 'special_cause_concern']
@@ -230,7 +230,7 @@ def latest_status(flags: SpecialCauses, lcl, ucl, *, target: float | None = None
 
     Examples
     --------
-    >>> from inspection_analysis.stats.spc import special_causes
+    >>> from inspection_analysis.stats.special_causes import special_causes
     >>> flags = special_causes([0.5, 0.4, 0.1], [0.0, -0.5, -3.2])
     >>> s = latest_status(flags, [0.2, 0.2, 0.2], [0.6, 0.6, 0.6], target=0.7)
     >>> s.variation, s.variation_icon, s.assurance, s.assurance_icon
