@@ -1,10 +1,4 @@
-"""The grades two assessors gave the same round, and the bounds on their agreement (figure 7).
-
-It draws only the numbers it is given, already computed by the library, and
-returns ``(fig, ax)``; save with :func:`inspection_analysis.figures.style.save_figure`.
-No colour carries meaning alone: markers, line styles and hatching keep it
-readable in greyscale.
-"""
+"""The grades two assessors gave the same round, and the bounds on their agreement (figure 7)."""
 
 from __future__ import annotations
 

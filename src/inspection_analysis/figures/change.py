@@ -1,10 +1,4 @@
-"""The change in failure rate since the baseline, with its interval (figure 3).
-
-It draws only the numbers it is given, already computed by the library, and
-returns ``(fig, ax)``; save with :func:`inspection_analysis.figures.style.save_figure`.
-No colour carries meaning alone: markers, line styles and hatching keep it
-readable in greyscale.
-"""
+"""The change in failure rate since the baseline, with its interval (figure 3)."""
 
 from __future__ import annotations
 

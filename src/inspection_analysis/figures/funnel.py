@@ -1,10 +1,4 @@
-"""The funnel plot of forces: rate against cases sampled, with control limits (figure 6).
-
-It draws only the numbers it is given, already computed by the library, and
-returns ``(fig, ax)``; save with :func:`inspection_analysis.figures.style.save_figure`.
-No colour carries meaning alone: markers, line styles and hatching keep it
-readable in greyscale.
-"""
+"""The funnel plot of forces: rate against cases sampled, with control limits (figure 6)."""
 
 from __future__ import annotations
 

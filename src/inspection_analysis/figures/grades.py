@@ -1,10 +1,4 @@
-"""The grade distribution of each round (figure 1): stacked bars of good, requires improvement and inadequate.
-
-It draws only the numbers it is given, already computed by the library, and
-returns ``(fig, ax)``; save with :func:`inspection_analysis.figures.style.save_figure`.
-No colour carries meaning alone: markers, line styles and hatching keep it
-readable in greyscale.
-"""
+"""The grade distribution of each round (figure 1): stacked bars of good, requires improvement and inadequate."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""Failure rates by round with confidence intervals (figure 2).
-
-It draws only the numbers it is given, already computed by the library, and
-returns ``(fig, ax)``; save with :func:`inspection_analysis.figures.style.save_figure`.
-No colour carries meaning alone: markers, line styles and hatching keep it
-readable in greyscale.
-"""
+"""Failure rates by round with confidence intervals (figure 2)."""
 
 from __future__ import annotations
 
