@@ -57,7 +57,7 @@ _EXPORTS = {
     "quarter_update": "analysis.quarter_update",
     "QuarterUpdate": "analysis.quarter_update",
     "series_comparisons": "analysis.quarter_update",
-    "trend": "analysis.series",
+    "trend": "analysis.trend",
     "p_chart": "analysis.pchart",
     "funnel": "analysis.funnel",
     "assessor_agreement": "analysis.assessors",

@@ -144,7 +144,7 @@ def _cmd_compare(args) -> int:
 
 def _cmd_trend(args) -> int:
     from inspection_analysis.analysis.pchart import p_chart
-    from inspection_analysis.analysis.series import trend
+    from inspection_analysis.analysis.trend import trend
 
     counts, rounds = _counts_and_rounds(args)
     result = trend(counts, force=args.force, rounds=rounds)
@@ -159,8 +159,7 @@ def _cmd_trend(args) -> int:
 def _cmd_plan(args) -> int:
     if (args.improvement is None) == (args.files is None):
         raise ValueError("give exactly one of --improvement (files needed) or --files (improvement detectable)")
-    from inspection_analysis.analysis.planning import audit_sensitivity
-    from inspection_analysis.project.sampling import files_needed
+    from inspection_analysis.analysis.planning import audit_sensitivity, files_needed
 
     counts, rounds = _counts_and_rounds(args)
     if args.files is not None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
 __all__ = [
     "GRADES",
     "SCALES",
-    "GRADE_DTYPE",
+    "GRADE_DTYPE",  # noqa: F822 (made on first use by __getattr__)
     "DEFAULT_FAILING",
     "INADEQUATE_ONLY",
     "GRADE_COUNT_COLUMNS",

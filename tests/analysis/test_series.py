@@ -10,7 +10,8 @@ import pytest
 
 from inspection_analysis.analysis.funnel import funnel, funnel_curves, funnel_inputs, funnel_limits_frame, funnel_points
 from inspection_analysis.analysis.pchart import p_chart
-from inspection_analysis.analysis.series import round_counts, round_rates, trend
+from inspection_analysis.analysis.series import round_counts, round_rates
+from inspection_analysis.analysis.trend import trend
 from inspection_analysis.io import load_rounds
 
 Z975 = 1.959963984540054  # R: qnorm(0.975)

@@ -13,7 +13,8 @@ import pytest
 from inspection_analysis import paths
 from inspection_analysis.errors import AuditDataError
 from inspection_analysis.io import load_rounds
-from inspection_analysis.project.add_quarter import add_quarter, check_manifest, read_manifest, sha256_file
+from inspection_analysis.project.add_quarter import add_quarter
+from inspection_analysis.project.manifest import check_manifest, read_manifest, sha256_file
 
 GOOD = "round_id,case_id,case_type,grade\nmps-2019-q1,Q1,domestic abuse,good\nmps-2019-q1,Q2,other,inadequate\n"
 

@@ -4,14 +4,13 @@ A new quarter's case-level file enters the project through one function,
 :func:`add_quarter` (the ``inspection-analysis add-quarter`` command). It
 validates the file before anything is written, registers the round in
 ``data/rounds.csv``, copies the file into ``data/raw/`` atomically and records
-its SHA-256 checksum in ``data/manifest.csv``. :func:`check_manifest` later
+its SHA-256 checksum in ``data/manifest.csv``. :func:`~inspection_analysis.project.manifest.check_manifest` later
 tells whether any recorded file has changed since.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import shutil
@@ -24,11 +23,14 @@ import pandas as pd
 
 from inspection_analysis import paths
 from inspection_analysis.io import load_cases, load_rounds
+from inspection_analysis.project.manifest import (
+    MANIFEST_COLUMNS,
+    manifest_path,
+    read_manifest,
+    sha256_file,
+)
 
-__all__ = ["MANIFEST_COLUMNS", "AddedQuarter", "sha256_file", "manifest_path", "read_manifest", "check_manifest",
-           "add_quarter"]
-
-MANIFEST_COLUMNS = ("path", "sha256", "round_id", "recorded_at")
+__all__ = ["AddedQuarter", "add_quarter"]
 
 
 @dataclass(frozen=True)
@@ -54,110 +56,6 @@ class AddedQuarter:
     sha256: str
     n_cases: int
     backup: Path | None = None
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    """The SHA-256 checksum of a file, as 64 lower-case hex digits.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "abc.txt"
-    >>> _ = p.write_bytes(b"abc")
-    >>> sha256_file(p)[:16]  # FIPS 180-2, appendix B.1: SHA-256("abc")
-    'ba7816bf8f01cfea'
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _data(data: str | os.PathLike | None) -> Path:
-    return Path(data) if data is not None else paths.data_dir()
-
-
-def manifest_path(data: str | os.PathLike | None = None) -> Path:
-    """The checksum manifest ``manifest.csv`` in a data folder (default the project's ``data/``).
-
-    Examples
-    --------
-    >>> manifest_path().name
-    'manifest.csv'
-    """
-    return _data(data) / "manifest.csv"
-
-
-def read_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Read the checksum manifest (an empty frame if there is none yet).
-
-    Parameters
-    ----------
-    data : str or path-like, optional
-        The data folder (default the project's ``data/``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``path`` (relative to the data folder, ``/``-separated),
-        ``sha256``, ``round_id``, ``recorded_at`` (ISO UTC time), all text.
-
-    Raises
-    ------
-    ValueError
-        If the manifest lacks one of these columns.
-
-    Examples
-    --------
-    >>> list(read_manifest().columns)
-    ['path', 'sha256', 'round_id', 'recorded_at']
-    """
-    path = manifest_path(data)
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype=str) for c in MANIFEST_COLUMNS})
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in MANIFEST_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValueError(f"manifest {path} lacks column(s) {missing}")
-    return frame.loc[:, list(MANIFEST_COLUMNS)]
-
-
-def check_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Compare every file recorded in the manifest with its checksum now.
-
-    Parameters
-    ----------
-    data : str or path-like, optional
-        The data folder (default the project's ``data/``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per manifest entry: ``path``, ``round_id``, ``expected``
-        (recorded SHA-256), ``actual`` (now; empty if the file is gone) and
-        ``status``: ``"ok"``, ``"changed"`` or ``"missing"``.
-
-    Raises
-    ------
-    ValueError
-        If the manifest is malformed (see :func:`read_manifest`).
-
-    Examples
-    --------
-    >>> list(check_manifest().columns)
-    ['path', 'round_id', 'expected', 'actual', 'status']
-    """
-    folder = _data(data)
-    manifest = read_manifest(folder)
-    rows = []
-    for entry in manifest.itertuples(index=False):
-        file = folder / entry.path
-        actual = sha256_file(file) if file.exists() else ""
-        status = "missing" if not actual else ("ok" if actual == entry.sha256 else "changed")
-        rows.append({"path": entry.path, "round_id": entry.round_id, "expected": entry.sha256, "actual": actual,
-                     "status": status})
-    return pd.DataFrame(rows, columns=["path", "round_id", "expected", "actual", "status"])
 
 
 def _atomic_write(target: Path, write) -> None:
@@ -270,7 +168,7 @@ def add_quarter(
     registry with the new round), then copy the file into ``data/raw/`` (a
     temporary file in the same folder, then ``os.replace``, which is atomic on
     POSIX and Windows), then replace the registry and the manifest the same
-    way. The SHA-256 recorded lets :func:`check_manifest` detect later edits.
+    way. The SHA-256 recorded lets :func:`~inspection_analysis.project.manifest.check_manifest` detect later edits.
 
     Examples
     --------

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from inspection_analysis import __version__
-from inspection_analysis.project.add_quarter import sha256_file
+from inspection_analysis.project.manifest import sha256_file
 
 __all__ = ["render_markdown", "render_html", "frame_to_markdown", "frame_to_html"]
 

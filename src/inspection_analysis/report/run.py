@@ -24,10 +24,11 @@ from inspection_analysis.analysis.funnel import funnel, funnel_inputs, funnel_li
 from inspection_analysis.analysis.pchart import p_chart
 from inspection_analysis.analysis.planning import audit_sensitivity
 from inspection_analysis.analysis.quarter_update import series_comparisons
-from inspection_analysis.analysis.series import round_counts, round_rates, trend
+from inspection_analysis.analysis.series import round_counts, round_rates
+from inspection_analysis.analysis.trend import trend
 from inspection_analysis.analysis.verdict import has_improved
 from inspection_analysis.grades import failure_definition
-from inspection_analysis.project.add_quarter import check_manifest
+from inspection_analysis.project.manifest import check_manifest
 from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures

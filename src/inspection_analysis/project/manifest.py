@@ -1,0 +1,120 @@
+"""The manifest of recorded case-level files (``data/manifest.csv``): path, SHA-256, round and time recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from inspection_analysis import paths
+
+__all__ = ["MANIFEST_COLUMNS", "sha256_file", "manifest_path", "read_manifest", "check_manifest", "data_folder"]
+
+
+MANIFEST_COLUMNS = ("path", "sha256", "round_id", "recorded_at")
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """The SHA-256 checksum of a file, as 64 lower-case hex digits.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "abc.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256_file(p)[:16]  # FIPS 180-2, appendix B.1: SHA-256("abc")
+    'ba7816bf8f01cfea'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_folder(data: str | os.PathLike | None) -> Path:
+    return Path(data) if data is not None else paths.data_dir()
+
+
+def manifest_path(data: str | os.PathLike | None = None) -> Path:
+    """The checksum manifest ``manifest.csv`` in a data folder (default the project's ``data/``).
+
+    Examples
+    --------
+    >>> manifest_path().name
+    'manifest.csv'
+    """
+    return data_folder(data) / "manifest.csv"
+
+
+def read_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read the checksum manifest (an empty frame if there is none yet).
+
+    Parameters
+    ----------
+    data : str or path-like, optional
+        The data folder (default the project's ``data/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``path`` (relative to the data folder, ``/``-separated),
+        ``sha256``, ``round_id``, ``recorded_at`` (ISO UTC time), all text.
+
+    Raises
+    ------
+    ValueError
+        If the manifest lacks one of these columns.
+
+    Examples
+    --------
+    >>> list(read_manifest().columns)
+    ['path', 'sha256', 'round_id', 'recorded_at']
+    """
+    path = manifest_path(data)
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in MANIFEST_COLUMNS})
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in MANIFEST_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"manifest {path} lacks column(s) {missing}")
+    return frame.loc[:, list(MANIFEST_COLUMNS)]
+
+
+def check_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Compare every file recorded in the manifest with its checksum now.
+
+    Parameters
+    ----------
+    data : str or path-like, optional
+        The data folder (default the project's ``data/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per manifest entry: ``path``, ``round_id``, ``expected``
+        (recorded SHA-256), ``actual`` (now; empty if the file is gone) and
+        ``status``: ``"ok"``, ``"changed"`` or ``"missing"``.
+
+    Raises
+    ------
+    ValueError
+        If the manifest is malformed (see :func:`read_manifest`).
+
+    Examples
+    --------
+    >>> list(check_manifest().columns)
+    ['path', 'round_id', 'expected', 'actual', 'status']
+    """
+    folder = data_folder(data)
+    manifest = read_manifest(folder)
+    rows = []
+    for entry in manifest.itertuples(index=False):
+        file = folder / entry.path
+        actual = sha256_file(file) if file.exists() else ""
+        status = "missing" if not actual else ("ok" if actual == entry.sha256 else "changed")
+        rows.append({"path": entry.path, "round_id": entry.round_id, "expected": entry.sha256, "actual": actual,
+                     "status": status})
+    return pd.DataFrame(rows, columns=["path", "round_id", "expected", "actual", "status"])
