@@ -10,21 +10,24 @@ from __future__ import annotations
 import base64
 import html
 from pathlib import Path
+from string import Template
 
 import pandas as pd
 
 from inspection_analysis import __version__
+from inspection_analysis.figures.style import CATEGORICAL, GREY, HIGHLIGHT
 from inspection_analysis.project.manifest import sha256_file
 
 __all__ = ["render_markdown", "render_html", "frame_to_markdown", "frame_to_html"]
 
-_CSS = """body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#0b0c0c;
-line-height:1.5}h1,h2{color:#12436D}table{border-collapse:collapse;margin:1em 0;font-size:.9em}
-th,td{border:1px solid #BFBFBF;padding:.3em .6em;text-align:left}th{background:#f3f2f1}
-.verdict{font-size:1.25em;border-left:6px solid #12436D;padding:.5em 1em;background:#f3f2f1}
-.warning{border-left:6px solid #801650;padding:.5em 1em;background:#fbe9f1;font-weight:bold}
-figure{margin:2em 0}img{max-width:100%;height:auto}figcaption{font-size:.95em;color:#3D3D3D}
-.synthetic{color:#801650;font-weight:bold}"""
+# The page uses the figures' Analysis Function colours (figures.style), set in once.
+_CSS = Template("""body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#0b0c0c;
+line-height:1.5}h1,h2{color:$highlight}table{border-collapse:collapse;margin:1em 0;font-size:.9em}
+th,td{border:1px solid $grey;padding:.3em .6em;text-align:left}th{background:#f3f2f1}
+.verdict{font-size:1.25em;border-left:6px solid $highlight;padding:.5em 1em;background:#f3f2f1}
+.warning{border-left:6px solid $pink;padding:.5em 1em;background:#fbe9f1;font-weight:bold}
+figure{margin:2em 0}img{max-width:100%;height:auto}figcaption{font-size:.95em;color:$dark_grey}
+.synthetic{color:$pink;font-weight:bold}""").substitute(highlight=HIGHLIGHT, grey=GREY, pink=CATEGORICAL[2], dark_grey=CATEGORICAL[4])
 
 
 def _fmt(value) -> str:
