@@ -114,13 +114,15 @@ def _cmd_validate(args) -> int:
 
 
 def _counts_and_rounds(args):
-    from inspection_analysis.counts.table import to_counts
-    from inspection_analysis.io import load_published, load_rounds
+    """The project's counts table and registry, from :func:`load_project` as the report reads them.
 
-    root = _data_root(args)
-    rounds = load_rounds(root / "rounds.csv" if root else None)
-    published = load_published(root / "published" / "published_counts.csv" if root else None, rounds=rounds)
-    return to_counts(published, failing=args.failing, rounds=rounds), rounds
+    Published rounds and every recorded case-level round, so that ``compare``,
+    ``trend`` and ``plan`` answer with the same numbers as the report.
+    """
+    from inspection_analysis.project.state import load_project
+
+    project = load_project(_data_root(args), failing=args.failing)
+    return project.counts, project.rounds
 
 
 def _cmd_compare(args) -> int:
