@@ -19,13 +19,16 @@ import pandas as pd
 from inspection_analysis.grades import DEFAULT_FAILING, GRADE_COUNT_COLUMNS, GRADE_DTYPE, GRADES, failure_definition
 from inspection_analysis.schema import COUNT_COLUMNS, COUNTS_TRAILING_COLUMNS
 
-__all__ = ["to_counts"]
+__all__ = ["to_counts", "counts_from_long", "ENGINES"]
+
+#: The engines that count a Parquet path: ``duckdb`` (the default), ``pandas`` (load_cases, then count) and ``spark``.
+ENGINES: tuple[str, ...] = ("duckdb", "pandas", "spark")
 
 _GRADE_COLS = list(GRADE_COUNT_COLUMNS.values())
 
 
 def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAILING, *,
-              rounds: pd.DataFrame | None = None) -> pd.DataFrame:
+              rounds: pd.DataFrame | None = None, engine: str | None = None) -> pd.DataFrame:
     """Count case files per group: ``n``, ``failures`` and each grade.
 
     Parameters
@@ -34,8 +37,8 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
         A case-level frame (from :func:`~inspection_analysis.io.load_cases`
         or :func:`~inspection_analysis.synthetic.make_synthetic_cases`), a
         published frame (from :func:`~inspection_analysis.io.load_published`),
-        or the path of a Parquet file or folder of Parquet files (counted in
-        DuckDB).
+        the path of a Parquet file or folder of Parquet files (counted in
+        DuckDB unless ``engine`` says otherwise), or a Spark DataFrame.
     by : str or iterable of str, default ("round_id",)
         The grouping columns.
     failing : str or iterable of str, default DEFAULT_FAILING
@@ -45,6 +48,13 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     rounds : pandas.DataFrame, optional
         The rounds registry, for checking a Parquet input's ``round_id`` and
         ordering rounds; by default :func:`~inspection_analysis.io.load_rounds`.
+    engine : {None, "duckdb", "pandas", "spark"}, optional
+        How a path is counted: ``"duckdb"`` (the default) inside DuckDB,
+        ``"pandas"`` by :func:`~inspection_analysis.io.load_cases` then a
+        pandas group-by, ``"spark"`` by
+        :func:`~inspection_analysis.spark_counts.spark_counts` (pyspark, the
+        ``spark`` extra, is imported only then; a Spark DataFrame is always
+        counted so). All three apply the same rules and give the same table.
 
     Returns
     -------
@@ -67,11 +77,12 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     ValueError
         For an empty ``by``, a ``by`` column not in the data, unknown or
         missing grades, or a group mixing synthetic and real rows.
+        For an ``engine`` not in :data:`ENGINES`, or one given with a frame.
     TypeError
         If ``data`` is neither a DataFrame nor a path.
     inspection_analysis.io.AuditDataError
-        For a Parquet input failing the row checks (unknown grade, round not
-        registered, duplicate case_id within a round).
+        For a Parquet input failing the rules of
+        :data:`~inspection_analysis.schema.CASE_RULES`.
 
     Notes
     -----
@@ -95,13 +106,23 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     """
     by = _check_by(by)
     fails = failure_definition(failing)
-    if isinstance(data, str | os.PathLike):
-        from inspection_analysis.duckdb_counts import parquet_long_counts
-        from inspection_analysis.io import load_rounds
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "spark" or type(data).__module__.startswith("pyspark."):
+        from inspection_analysis.spark_counts import spark_counts
 
-        order = (rounds if rounds is not None else load_rounds())["round_id"].tolist()
-        long, kinds = parquet_long_counts(Path(data), by, order)
-        return _finish(_wide_from_long(long, kinds, by, fails), by, fails, order)
+        return spark_counts(data, by=by, failing=fails, rounds=rounds)
+    if isinstance(data, str | os.PathLike):
+        from inspection_analysis.io import load_cases, load_rounds
+
+        registry = rounds if rounds is not None else load_rounds()
+        if engine == "pandas":
+            return to_counts(load_cases(data, rounds=registry), by, fails, rounds=registry)
+        from inspection_analysis.duckdb_counts import parquet_long_counts
+
+        return counts_from_long(parquet_long_counts(Path(data), by, registry), by, fails, order=_order(registry))
+    if engine is not None:
+        raise ValueError(f"engine={engine!r} applies to a path; a DataFrame is counted with pandas")
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a DataFrame or the path of a Parquet file or folder, got {type(data).__name__}")
     if "n_cases" in data.columns and "status" in data.columns:
@@ -112,6 +133,46 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     else:
         order = _order(_registry(rounds)) if "round_id" in by else None
     return _finish(_case_wide(data, by, fails), by, fails, order)
+
+
+def counts_from_long(long: pd.DataFrame, by: str | Iterable[str], failing=DEFAULT_FAILING, *,
+                     order: list[str] | None = None) -> pd.DataFrame:
+    """The counts table from rows already counted elsewhere: one per group, grade and synthetic flag.
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        Columns ``by``, ``grade`` (canonical grades), ``synthetic`` (bool)
+        and ``count``, as an engine that validated and grouped the rows
+        returns them (e.g. DuckDB or Spark).
+    by : str or iterable of str
+        The grouping columns.
+    failing : str or iterable of str, default DEFAULT_FAILING
+        The failure definition.
+    order : list of str, optional
+        The registry's round ids, to put rounds in registry order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The counts table, as :func:`to_counts` returns it.
+
+    Raises
+    ------
+    ValueError
+        If a group mixes synthetic and real rows.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"round_id": ["r2", "r1", "r2"], "grade": ["good", "inadequate", "inadequate"],
+    ...                      "synthetic": False, "count": [3, 1, 2]})
+    >>> counts_from_long(long, "round_id", order=["r1", "r2"])[["round_id", "n", "failures"]].values.tolist()
+    [['r1', 1, 1], ['r2', 5, 2]]
+    """
+    by, fails = _check_by(by), failure_definition(failing)
+    flags = long.groupby(by, sort=False, dropna=False, observed=True)["synthetic"].agg(["all", "any"]).reset_index()
+    wide = _wide_from_long(long[[*by, "grade", "count"]], _data_kinds(flags, by), by, fails)
+    return _finish(wide, by, fails, order)
 
 
 def _check_by(by) -> list[str]:

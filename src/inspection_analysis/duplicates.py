@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.problems import FIRST_DATA_ROW, MAX_PROBLEMS_PER_RULE, Problem
+from inspection_analysis.schema import CASE_RULE
 from inspection_analysis.validation import _arrow_chunks, _offsets_and_bytes
 
-__all__ = ["duplicate_case_problems"]
+__all__ = ["duplicate_case_problems", "repeated_positions"]
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: multiplying by it permutes uint64
 _BYTE_MASKS = np.array([(1 << (8 * r)) - 1 for r in range(9)], dtype=np.uint64)  # the low r bytes
@@ -123,7 +124,7 @@ def _mix_seed(h: np.ndarray, seed: np.ndarray) -> np.ndarray:
     return h
 
 
-def _repeated(key: np.ndarray) -> np.ndarray:
+def repeated_positions(key: np.ndarray) -> np.ndarray:
     """Positions of the keys (an integer array) that occur more than once.
 
     A sorted copy finds the repeated keys (usually none, or a few hundred
@@ -183,9 +184,9 @@ def duplicate_case_problems(frame: pd.DataFrame, files: Sequence[tuple[str, int]
     case_id = frame["case_id"]
     # a cheap key first (a hash of the length and the first and last 8 bytes): only rows whose cheap key
     # repeats get the full hash, and only rows whose full hash repeats are compared
-    candidates = _repeated(_text_hash(case_id, round_codes, ends_only=True))
+    candidates = repeated_positions(_text_hash(case_id, round_codes, ends_only=True))
     if candidates.size:
-        candidates = candidates[_repeated(_text_hash(case_id, round_codes[candidates], rows=candidates))]
+        candidates = candidates[repeated_positions(_text_hash(case_id, round_codes[candidates], rows=candidates))]
     if not candidates.size:
         return [], 0
     repeated = candidates[frame[["round_id", "case_id"]].iloc[candidates].duplicated(keep=False).to_numpy()]
@@ -201,6 +202,6 @@ def duplicate_case_problems(frame: pd.DataFrame, files: Sequence[tuple[str, int]
     problems = []
     for name, row, (rid, cid), w in zip(names, rows, keys, where):
         others = [o for o in at[rid, cid] if o != w]
-        problems.append(Problem(name, row, "case_id", cid, f"a case_id unique within round {rid}"
+        problems.append(Problem(name, row, "case_id", cid, CASE_RULE["case_id_duplicate"].expected.format(round_id=rid)
                                 + (f" (also at {', '.join(others)})" if others else "")))
     return problems, len(repeated) - len(shown)
