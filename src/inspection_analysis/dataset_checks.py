@@ -34,8 +34,8 @@ An engine is an object with these attributes and methods:
     listed: ``([Run, ...], omitted)``, at most ``MAX_PROBLEMS_PER_RULE``
     runs per file, in file and row order;
 ``duplicates(round_map)``
-    the first ``MAX_PROBLEMS_PER_RULE`` rows whose (round, trimmed
-    ``case_id``) repeats, as ``(file, row, round, case_id)`` in file and row
+    the first ``MAX_PROBLEMS_PER_RULE`` rows whose (round, ``case_id``)
+    repeats, as ``(file, row, round, case_id)`` in file and row
     order, and how many such rows there are; ``round_map`` maps raw round
     ids that are not canonical to their canonical form.
 
@@ -274,7 +274,7 @@ def check_dataset(engine, by: list[str], registry: pd.DataFrame) -> pd.DataFrame
     rows, total = engine.duplicates({k: v for k, v in round_map.items() if k != v})
     if total:
         raise AuditDataError(_duplicate_problems(rows), total - len(rows))
-    canonical = pd.DataFrame({k: [_canonical(k, v, round_ids) for v in grouped[k]] for k in keys})
+    canonical = pd.DataFrame({k: grouped[k].map({v: _canonical(k, v, round_ids) for v in raw[k]}) for k in keys})
     canonical["synthetic"] = canonical["synthetic"] if "synthetic" in keys else False
     canonical["count"] = grouped["count"].astype("int64")
     return canonical.groupby([*by, "grade", "synthetic"], dropna=False, sort=False, observed=True)["count"].sum().reset_index()

@@ -127,19 +127,39 @@ def _mix_seed(h: np.ndarray, seed: np.ndarray) -> np.ndarray:
 def repeated_positions(key: np.ndarray) -> np.ndarray:
     """Positions of the keys (an integer array) that occur more than once.
 
+    Parameters
+    ----------
+    key : numpy.ndarray
+        Integer keys, e.g. 32-bit hashes.
+
+    Returns
+    -------
+    numpy.ndarray
+        The positions, ascending, of every key whose value occurs more than once.
+
+    Notes
+    -----
     A sorted copy finds the repeated keys (usually none, or a few hundred
-    chance repeats of a 32-bit key). Their low 16 bits mark a table of
-    2**16 flags (small enough to stay in the processor's cache), so one
-    look-up per key finds the few rows that may hold one, and those are
+    chance repeats of a 32-bit key). Their low bits mark a table of flags
+    (2**16, small enough to stay in the processor's cache, or up to 2**20
+    when there are many repeats, so that few keys are flagged by chance), so
+    one look-up per key finds the few rows that may hold one, and those are
     checked exactly.
+
+    Examples
+    --------
+    >>> repeated_positions(np.array([7, 3, 7, 5, 3], dtype=np.uint32)).tolist()
+    [0, 1, 2, 4]
     """
     ordered = np.sort(key)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     if not repeated.size:
         return np.zeros(0, dtype=np.intp)
-    flags = np.zeros(1 << 16, dtype=bool)
-    flags[repeated.astype(np.uint16)] = True  # the cast keeps the low 16 bits
-    maybe = np.flatnonzero(np.take(flags, key.astype(np.uint16)))
+    bits = min(20, max(16, int(repeated.size).bit_length() + 4))
+    mask = np.array((1 << bits) - 1, dtype=key.dtype)
+    flags = np.zeros(1 << bits, dtype=bool)
+    flags[repeated & mask] = True
+    maybe = np.flatnonzero(np.take(flags, key.astype(np.uint16) if bits == 16 else key & mask))
     return maybe[np.isin(key[maybe], repeated)]
 
 
