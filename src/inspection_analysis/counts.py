@@ -28,7 +28,7 @@ _GRADE_COLS = list(GRADE_COUNT_COLUMNS.values())
 
 
 def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAILING, *,
-              rounds: pd.DataFrame | None = None, engine: str | None = None) -> pd.DataFrame:
+              rounds: pd.DataFrame | None = None, engine: str | None = None, spark=None) -> pd.DataFrame:
     """Count case files per group: ``n``, ``failures`` and each grade.
 
     Parameters
@@ -55,6 +55,9 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
         :func:`~inspection_analysis.spark_counts.spark_counts` (pyspark, the
         ``spark`` extra, is imported only then; a Spark DataFrame is always
         counted so). All three apply the same rules and give the same table.
+    spark : pyspark.sql.SparkSession, optional
+        For ``engine="spark"`` with a path: the session to read it with (by
+        default the active one, else a local one).
 
     Returns
     -------
@@ -108,19 +111,22 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     fails = failure_definition(failing)
     if engine is not None and engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
-    if engine == "spark" or type(data).__module__.startswith("pyspark."):
-        from inspection_analysis.spark_counts import spark_counts
-
-        return spark_counts(data, by=by, failing=fails, rounds=rounds)
-    if isinstance(data, str | os.PathLike):
+    spark_frame = type(data).__module__.startswith("pyspark.")
+    if isinstance(data, str | os.PathLike) or spark_frame:
         from inspection_analysis.io import load_cases, load_rounds
 
         registry = rounds if rounds is not None else load_rounds()
-        if engine == "pandas":
-            return to_counts(load_cases(data, rounds=registry), by, fails, rounds=registry)
-        from inspection_analysis.duckdb_counts import parquet_long_counts
+        if engine == "spark" or spark_frame:
+            from inspection_analysis.spark_counts import spark_long_counts
 
-        return counts_from_long(parquet_long_counts(Path(data), by, registry), by, fails, order=_order(registry))
+            long = spark_long_counts(data, by, registry, spark=spark)
+        elif engine == "pandas":
+            return to_counts(load_cases(data, rounds=registry), by, fails, rounds=registry)
+        else:
+            from inspection_analysis.duckdb_counts import parquet_long_counts
+
+            long = parquet_long_counts(Path(data), by, registry)
+        return counts_from_long(long, by, fails, order=_order(registry))
     if engine is not None:
         raise ValueError(f"engine={engine!r} applies to a path; a DataFrame is counted with pandas")
     if not isinstance(data, pd.DataFrame):

@@ -250,7 +250,7 @@ def check_dataset(engine, by: list[str], registry: pd.DataFrame) -> pd.DataFrame
         raise AuditDataError(column_problems)
     round_ids = registry["round_id"].tolist()
     keys = list(dict.fromkeys([*by, "round_id", "grade", *(["synthetic"] if "synthetic" in engine.columns else [])]))
-    grouped = pd.DataFrame(engine.grouped(keys), columns=[*keys, "count"])
+    grouped = pd.DataFrame(engine.grouped(keys), columns=[*keys, "count"], dtype=object)  # missing stays None
     checks = dataset_checks(engine.columns)
     side = {c.column: c.rule.allowed for c in checks if c.column not in keys and c.rule.allowed}
     raw = {k: grouped[k].drop_duplicates().tolist() for k in keys}
@@ -274,7 +274,8 @@ def check_dataset(engine, by: list[str], registry: pd.DataFrame) -> pd.DataFrame
     rows, total = engine.duplicates({k: v for k, v in round_map.items() if k != v})
     if total:
         raise AuditDataError(_duplicate_problems(rows), total - len(rows))
-    canonical = pd.DataFrame({k: grouped[k].map({v: _canonical(k, v, round_ids) for v in raw[k]}) for k in keys})
+    readings = {k: {v: _canonical(k, v, round_ids) for v in raw[k]} for k in keys}
+    canonical = pd.DataFrame({k: [readings[k][v] for v in grouped[k]] for k in keys}, dtype=object)
     canonical["synthetic"] = canonical["synthetic"] if "synthetic" in keys else False
     canonical["count"] = grouped["count"].astype("int64")
     return canonical.groupby([*by, "grade", "synthetic"], dropna=False, sort=False, observed=True)["count"].sum().reset_index()

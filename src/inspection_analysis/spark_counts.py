@@ -1,0 +1,322 @@
+"""Count case files on Apache Spark: the rules and the group-by run in the cluster, only the counts come back.
+
+The rules of :data:`~inspection_analysis.schema.CASE_RULES` are judged by
+:mod:`~inspection_analysis.dataset_checks`, as on the DuckDB path; Spark
+answers its questions with jobs whose results are small:
+
+1. one ``groupBy`` of the key columns (the ``by`` columns, ``round_id``,
+   ``grade``, ``synthetic``) gives the counts and every raw value of those
+   columns to judge;
+2. one job of filters selects the values of the other checked columns (case
+   type, criteria) that are not already canonical, and blank case ids. The
+   filters are pushed into the Parquet reader, which skips every row group
+   whose dictionary or statistics show no such value;
+3. the duplicate check hashes each (round, ``case_id``) pair with
+   ``xxhash64``; each partition sorts its hashes (numpy, through
+   ``mapInArrow``) and sends them on in one block per bucket, so that the
+   shuffle moves a few large rows instead of one row per case; each bucket
+   then finds its repeated hashes. Only the rows with a repeated hash are
+   compared exactly, so a collision can neither report nor hide a duplicate.
+
+Bad rows are located only when a rule fails: at most
+``MAX_PROBLEMS_PER_RULE`` runs of rows per file and rule are collected, each
+named by its file (``_metadata.file_path``) and row within the file
+(``_metadata.row_index``, shown as a spreadsheet row: + 2). A DataFrame not
+read from files has no rows to name: its problems give the value only.
+
+pyspark (the ``spark`` extra) is imported only inside these functions. The
+functions that run in Python workers are defined inside them, so cloudpickle
+ships them by value: executors need numpy and pyarrow, not this package.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pandas as pd
+
+from inspection_analysis.dataset_checks import Run, as_text, check_dataset, rules_implemented
+from inspection_analysis.grades import DEFAULT_FAILING
+from inspection_analysis.problems import MAX_PROBLEMS_PER_RULE
+from inspection_analysis.schema import WHITESPACE
+
+__all__ = ["RULES", "SparkDataset", "spark_counts", "spark_long_counts", "local_spark_session"]
+
+_KINDS = frozenset({"column", "unknown", "empty", "scale", "duplicate"})
+#: The rules this engine applies (every rule of :data:`~inspection_analysis.schema.CASE_RULES`).
+RULES: tuple[str, ...] = rules_implemented(_KINDS)
+
+_FILE, _ROW = "_ia_file", "_ia_row"
+
+
+def local_spark_session(partitions: int = 4, *, master: str = "local[2]"):
+    """A local SparkSession for tests, benchmarks and one machine: no web UI, no network, few shuffle partitions.
+
+    Parameters
+    ----------
+    partitions : int, default 4
+        ``spark.sql.shuffle.partitions`` (Spark's default of 200 suits a cluster, not one machine).
+    master : str, default "local[2]"
+        The Spark master.
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+        The session (the active one if already created; its settings then stay).
+
+    Notes
+    -----
+    The driver binds to 127.0.0.1, the UI and the progress bar are off, and
+    Python workers run this interpreter (``PYSPARK_PYTHON``, unless already
+    set), so that they find numpy and pyarrow.
+    """
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (SparkSession.builder.master(master).appName("inspection-analysis")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+             .config("spark.sql.shuffle.partitions", str(partitions)).config("spark.sql.session.timeZone", "UTC")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+class SparkDataset:
+    """A Spark DataFrame (with its file and row, when read from files) as an engine of :mod:`~inspection_analysis.dataset_checks`.
+
+    Parameters
+    ----------
+    frame : pyspark.sql.DataFrame
+        The case-level rows.
+    label : str
+        The name problems give when the rows were not read from files.
+    """
+
+    kinds = _KINDS
+
+    def __init__(self, frame, label: str):
+        from pyspark.errors import AnalysisException
+        from pyspark.sql import functions as F
+
+        self.frame, self.label, self.F = frame, label, F
+        self.columns = list(frame.columns)
+        self.text = {f.name: f.dataType.typeName() == "string" for f in frame.schema.fields}
+        try:
+            self.located = frame.select("*", F.col("_metadata.file_path").alias(_FILE),
+                                        F.col("_metadata.row_index").alias(_ROW))
+            self.located.schema  # noqa: B018 - resolving the plan raises here if the rows have no file metadata
+        except AnalysisException:
+            self.located = frame.select("*", F.lit(label).alias(_FILE), F.lit(None).cast("long").alias(_ROW))
+
+    def _text(self, column: str):
+        col = self.F.col(column)
+        return col if self.text[column] else col.cast("string")
+
+    def file_columns(self):
+        files = sorted(self.frame.inputFiles())
+        session = self.frame.sparkSession
+        return [(f, session.read.parquet(f).columns) for f in files] or [(self.label, self.columns)]
+
+    def grouped(self, keys):
+        rows = self.frame.groupBy(*keys).count().collect()
+        return [(*map(as_text, row[:-1]), row[-1]) for row in rows]
+
+    def off_list(self, canonical):
+        F = self.F
+        found = {c: [] for c in canonical}
+        cid = self._text("case_id")
+        # a blank text starts with whitespace, and every whitespace character is below '!' or from U+0085 on: these
+        # two comparisons let the reader skip row groups by their statistics before any text is trimmed
+        blank = F.col("case_id").isNull() | (((cid < "!") | (cid >= chr(0x85))) & (F.btrim(cid, F.lit(WHITESPACE)) == ""))
+        parts = [self.frame.where(~self._text(c).isin(list(v))).select(F.lit(c).alias("c"), self._text(c).alias("v"))
+                 for c, v in canonical.items()]
+        parts.append(self.frame.where(blank).select(F.lit("case_id").alias("c"), cid.alias("v")))
+        union = parts[0]
+        for part in parts[1:]:
+            union = union.unionAll(part)
+        for column, value in union.distinct().collect():
+            found.setdefault(column, []).append(value)
+        self._blank = found.pop("case_id", [])
+        return found
+
+    def blank_case_ids(self):
+        return self._blank
+
+    def _where(self, any_of):
+        condition = None
+        for conjunction in any_of:
+            term = None
+            for column, values, missing in conjunction:
+                part = self._text(column).isin(list(values)) if values else None
+                if missing:
+                    part = self.F.col(column).isNull() if part is None else part | self.F.col(column).isNull()
+                term = part if term is None else term & part
+            condition = term if condition is None else condition | term
+        return condition
+
+    def locate(self, any_of, column):
+        from pyspark.sql import Window
+
+        F = self.F
+        bad = self.located.where(self._where(any_of)).select(
+            F.col(_FILE).alias("f"), F.col(_ROW).alias("r"), F.coalesce(self._text(column), F.lit("")).alias("v"))
+        island = F.col("r") - F.row_number().over(Window.partitionBy("f", "v").orderBy("r"))
+        runs = bad.withColumn("k", island).groupBy("f", "v", "k").agg(F.min("r").alias("a"), F.max("r").alias("b"))
+        per_file = Window.partitionBy("f")
+        ranked = runs.withColumn("i", F.row_number().over(per_file.orderBy("a", "v"))).withColumn(
+            "n", F.count(F.lit(1)).over(per_file))
+        rows = ranked.where(F.col("i") <= MAX_PROBLEMS_PER_RULE).select("f", "a", "b", "v", "n").collect()
+        rows.sort(key=lambda r: (r["f"], -1 if r["a"] is None else r["a"], r["v"]))
+        totals = {r["f"]: r["n"] for r in rows}
+        return ([Run(r["f"], r["a"], r["b"], r["v"]) for r in rows],
+                sum(max(n - MAX_PROBLEMS_PER_RULE, 0) for n in totals.values()))
+
+    def _round(self, round_map):
+        rid = self._text("round_id")
+        if not round_map:
+            return rid
+        return self.F.coalesce(self.F.create_map(*[self.F.lit(x) for kv in round_map.items() for x in kv])[rid], rid)
+
+    def duplicates(self, round_map):
+        F = self.F
+        rid, cid = self._round(round_map), self._text("case_id")
+        repeated = _repeated_hashes(self.frame.select(F.xxhash64(rid, cid).alias("h")))
+        if not repeated.limit(1).collect():
+            return [], 0
+        from pyspark.sql import Window
+
+        pairs = self.located.select(F.col(_FILE).alias("f"), F.col(_ROW).alias("r"), rid.alias("rid"), cid.alias("cid"),
+                                    F.xxhash64(rid, cid).alias("h")).join(F.broadcast(repeated), "h")
+        dup = pairs.withColumn("k", F.count(F.lit(1)).over(Window.partitionBy("rid", "cid"))).where("k > 1")
+        total = dup.count()
+        rows = dup.orderBy("f", "r").limit(MAX_PROBLEMS_PER_RULE).collect()
+        return [(r["f"], r["r"], r["rid"], r["cid"]) for r in rows], total
+
+
+def _repeated_hashes(hashes):
+    """A DataFrame of the 64-bit hashes (column ``h``) that occur more than once in ``hashes``.
+
+    Each partition sorts its hashes with numpy and cuts them into one block
+    per bucket (the hash's top bits), so the shuffle moves a few binary rows
+    per partition; each bucket's blocks are merged, sorted and compared in
+    one Python worker.
+    """
+    buckets = int(hashes.sparkSession.conf.get("spark.sql.shuffle.partitions"))
+
+    def blocks(batches):
+        import numpy as np
+        import pyarrow as pa
+
+        parts = [b.column(0).to_numpy(zero_copy_only=False).view(np.uint64) for b in batches]
+        values = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
+        cuts = np.searchsorted(values, (np.arange(buckets + 1, dtype=np.float64) * (2.0**64 / buckets)).astype(np.uint64))
+        cuts[-1] = len(values)
+        yield pa.RecordBatch.from_pydict({"b": pa.array(np.arange(buckets, dtype=np.int32)),
+                                          "block": pa.array([values[cuts[i]:cuts[i + 1]].tobytes() for i in range(buckets)],
+                                                            pa.binary())})
+
+    def repeats(batches):
+        import numpy as np
+        import pyarrow as pa
+
+        parts = [np.frombuffer(x, dtype=np.uint64) for b in batches for x in b.column(1).to_pylist()]
+        values = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
+        found = np.unique(values[1:][values[1:] == values[:-1]])
+        yield pa.RecordBatch.from_pydict({"h": pa.array(found.view(np.int64))})
+
+    return hashes.mapInArrow(blocks, "b int, block binary").repartition(buckets, "b").mapInArrow(repeats, "h long")
+
+
+def spark_counts(spark_df_or_path, *, by=("round_id",), failing=DEFAULT_FAILING, rounds: pd.DataFrame | None = None,
+                 spark=None) -> pd.DataFrame:
+    """Check and count case files on Spark; return the counts table (the only thing collected).
+
+    Parameters
+    ----------
+    spark_df_or_path : pyspark.sql.DataFrame or str or path-like
+        The case-level rows: a Spark DataFrame, the path or URI of a Parquet
+        file or folder (``s3://...``, ``abfss://...``, a local folder), or
+        the name of a table in the session's catalog.
+    by : str or iterable of str, default ("round_id",)
+        The grouping columns.
+    failing : str or iterable of str, default DEFAULT_FAILING
+        The failure definition (see
+        :func:`~inspection_analysis.grades.failure_definition`).
+    rounds : pandas.DataFrame, optional
+        The rounds registry; by default :func:`~inspection_analysis.io.load_rounds`.
+    spark : pyspark.sql.SparkSession, optional
+        For a path or table name: the session to read it with; by default
+        the active session, else :func:`local_spark_session`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The counts table, with the columns, dtypes and row order that
+        :func:`~inspection_analysis.counts.to_counts` gives on pandas or DuckDB.
+
+    Raises
+    ------
+    ValueError
+        For a ``by`` column not in the data, or a group mixing synthetic and real rows.
+    inspection_analysis.problems.AuditDataError
+        For rows failing a rule of
+        :data:`~inspection_analysis.schema.CASE_RULES` (nothing is counted then).
+
+    Notes
+    -----
+    Only the grouped counts (one row per group, grade and synthetic flag),
+    the few values that are not canonical, and at most
+    ``MAX_PROBLEMS_PER_RULE`` bad rows per rule and file are collected to
+    the driver's Python; case-level rows stay in Spark.
+
+    Examples
+    --------
+    >>> spark_counts(spark.createDataFrame(  # doctest: +SKIP
+    ...     [("mps-2016", "a", "good"), ("mps-2016", "b", "inadequate")], "round_id string, case_id string, grade string"))
+    """
+    from inspection_analysis.counts import to_counts
+
+    return to_counts(spark_df_or_path, by, failing, rounds=rounds, engine="spark", spark=spark)
+
+
+def spark_long_counts(spark_df_or_path, by: list[str], registry: pd.DataFrame, *, spark=None) -> pd.DataFrame:
+    """Check and count on Spark: the (by, grade, synthetic, count) rows for :func:`~inspection_analysis.counts.counts_from_long`.
+
+    Parameters
+    ----------
+    spark_df_or_path : pyspark.sql.DataFrame or str or path-like
+        As for :func:`spark_counts`.
+    by : list of str
+        The grouping columns.
+    registry : pandas.DataFrame
+        The rounds registry.
+    spark : pyspark.sql.SparkSession, optional
+        As for :func:`spark_counts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`~inspection_analysis.dataset_checks.check_dataset`.
+
+    Raises
+    ------
+    ValueError, inspection_analysis.problems.AuditDataError
+        As for :func:`spark_counts`.
+    """
+    if hasattr(spark_df_or_path, "sparkSession"):
+        frame, label = spark_df_or_path, "Spark DataFrame"
+    else:
+        from pyspark.sql import SparkSession
+
+        session = spark or SparkSession.getActiveSession() or local_spark_session()
+        source = os.fspath(spark_df_or_path)
+        label = source.rstrip("/").rsplit("/", 1)[-1]
+        if "/" in source or os.path.exists(source):
+            if "://" not in source and not os.path.exists(source):
+                raise ValueError(f"no Parquet file or folder at {source!r}")
+            frame = session.read.parquet(source)
+        else:
+            frame = session.table(source)
+    return check_dataset(SparkDataset(frame, label), list(by), registry)
