@@ -5,11 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 PY     := $(BIN)/python
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup report test e2e lab synth bench clean
+.PHONY: help setup report test spark-test e2e lab synth bench clean
 
 help: ## List the targets
 	@echo "inspection-analysis: make TARGET"
@@ -29,8 +30,17 @@ setup: $(STAMP) ## Create .venv and install the pinned lock and the package (edi
 report: setup ## Run the main job on the shipped data: figures/, reports/ and the verdict
 	$(BIN)/inspection-analysis report
 
-test: setup ## Run the whole test suite (unit, doctests, notebooks)
-	$(BIN)/pytest -m "not e2e"
+test: setup ## Run the whole test suite (unit, doctests, notebooks); the Spark tests run in spark-test
+	$(BIN)/pytest -m "not e2e and not spark"
+
+# pyspark (about 400 MB) has a lock of its own, installed only by spark-test, never by setup, test or report.
+$(SPARK_STAMP): requirements-spark.lock | $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-spark.lock
+	@touch $(SPARK_STAMP)
+
+spark-test: setup $(SPARK_STAMP) ## The Spark tests on a real local Spark (installs Java with apt and pyspark from its lock if missing)
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	$(BIN)/pytest -m spark
 
 e2e: setup ## End-to-end test: JupyterLab in headless Chromium (installs Chromium with apt if missing)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
