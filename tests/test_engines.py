@@ -162,3 +162,17 @@ def test_rule_sets_do_not_drift():
     assert spark_counts.RULES == names
     assert set(validation.RULES) == set(names) | set(SPREADSHEET_RULES)
     assert not set(SPREADSHEET_RULES) & set(names)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cli_validates_a_parquet_dataset_on_every_engine(tmp_path, engine, request, capsys):
+    from inspection_analysis.cli import main
+    from inspection_analysis.synthetic import make_synthetic_cases
+
+    if engine == "spark":
+        request.getfixturevalue("spark")  # the session the CLI then finds active
+    cases = make_synthetic_cases()
+    cases.iloc[:300].to_parquet(tmp_path / "a.parquet")
+    cases.iloc[300:].to_parquet(tmp_path / "b.parquet")
+    assert main(["validate", "--engine", engine, str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"OK ({len(cases)} case files)")

@@ -17,6 +17,7 @@ from pathlib import Path
 __all__ = ["main", "build_parser"]
 
 FAILING_CHOICES = ("ri_or_inadequate", "inadequate")
+ENGINE_CHOICES = ("pandas", "duckdb", "spark")  # counts.ENGINES, not imported so that --help stays fast
 
 
 def _progress(step: int, total: int, what: str) -> None:
@@ -69,7 +70,8 @@ def _cmd_report(args) -> int:
     from .report import run_report
 
     result = run_report(data=args.data, out=args.out, failing=args.failing, confidence_level=args.confidence_level,
-                        publish=args.publish, notebooks=not args.no_notebooks, progress=_progress)
+                        publish=args.publish, notebooks=not args.no_notebooks, progress=_progress, cases=args.cases,
+                        engine=args.engine)
     for warning in result.integrity_warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
     print(result.verdict_sentence)
@@ -90,10 +92,17 @@ def _cmd_validate(args) -> int:
         rounds = pd.concat([rounds, new], ignore_index=True)
         print(f"round {args.round} is not registered yet: checked as a new {args.scale} round, "
               "as add-quarter will register it")
+    if args.engine != "pandas" and mapping is not None:
+        raise ValueError(f"--mapping applies to spreadsheets read with pandas, not to --engine {args.engine}")
     failed = 0
     for file in args.files:
         try:
-            cases = load_cases(file, mapping=mapping, rounds=rounds)
+            if args.engine == "pandas":
+                n_cases = len(load_cases(file, mapping=mapping, rounds=rounds))
+            else:
+                from .counts import to_counts
+
+                n_cases = int(to_counts(file, rounds=rounds, engine=args.engine)["n"].sum())
         except AuditDataError as exc:
             failed += 1
             total = len(exc.problems) + exc.omitted
@@ -106,7 +115,7 @@ def _cmd_validate(args) -> int:
             failed += 1
             print(f"{file}: {exc}")
         else:
-            print(f"{file}: OK ({len(cases)} case files)")
+            print(f"{file}: OK ({n_cases} case files)")
     return 1 if failed else 0
 
 
@@ -245,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="root for figures/ and reports/ (default: the project root)")
     p.add_argument("--publish", action="store_true", help="suppress small counts in every table written")
     p.add_argument("--no-notebooks", action="store_true", help="do not execute and render the notebooks")
+    p.add_argument("--cases", metavar="PATH", help="a case-level Parquet file or dataset (folder or URI) counted "
+                                                  "instead of data/raw/")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, help="how --cases is counted (default duckdb); spark needs "
+                                                            "the spark extra, only counts leave it")
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("validate", help="check case-level files; print every problem")
@@ -253,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--round", metavar="ID", help="a new round the files belong to, not registered yet (as for add-quarter)")
     p.add_argument("--scale", choices=("3-point", "4-point"), default="3-point",
                    help="grading scale of the new --round (default 3-point)")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, default="pandas",
+                   help="pandas (default: any file type) or, for a Parquet dataset, duckdb or spark (same rules)")
     data_options(p, failing=False)
     p.set_defaults(handler=_cmd_validate)
 

@@ -64,7 +64,7 @@ class _Inputs:
     case_level_rounds: list[str]
 
 
-def _load(data: Path, failing: str) -> _Inputs:
+def _load(data: Path, failing: str, cases=None, engine: str | None = None) -> _Inputs:
     from .counts import to_counts
     from .io import load_cases, load_published, load_rounds
     from .quarterly import combine_counts
@@ -78,11 +78,12 @@ def _load(data: Path, failing: str) -> _Inputs:
     raw = data / "raw"
     raw_files = sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith(".")
                        and not p.name.lower().startswith("readme")) if raw.is_dir() else []
-    if raw_files:
-        case_counts = to_counts(load_cases(raw, rounds=rounds), failing=failing)
+    if cases is not None or raw_files:
+        case_counts = (to_counts(load_cases(raw, rounds=rounds), failing=failing) if cases is None
+                       else to_counts(cases, failing=failing, rounds=rounds, engine=engine))
         counts = combine_counts(counts, case_counts)
         case_rounds = sorted(case_counts.loc[case_counts["n"] > 0, "round_id"].astype(str).unique())
-        files += raw_files
+        files += raw_files if cases is None else []  # a dataset elsewhere has no checksum here (the files table)
     synth_dir = data / "synthetic"
     synth_files = sorted(synth_dir.glob("*_case_files_synthetic.csv")) if synth_dir.is_dir() else []
     synthetic = load_cases(synth_files[0], rounds=rounds) if synth_files else None
@@ -193,6 +194,8 @@ def run_report(
     publish: bool = False,
     notebooks: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    cases: str | os.PathLike | None = None,
+    engine: str | None = None,
 ) -> ReportResult:
     """Write the figures, summary tables and HTML report, and return the verdict.
 
@@ -216,6 +219,12 @@ def run_report(
         when :mod:`inspection_analysis.notebook_runner` imports.
     progress : callable, optional
         Called as ``progress(step, total, what)`` before each long step.
+    cases : str or path-like, optional
+        A case-level Parquet file or dataset (a folder, or a URI such as
+        ``s3://...`` for Spark) counted instead of ``raw/``.
+    engine : {None, "duckdb", "pandas", "spark"}, optional
+        How ``cases`` is counted (see :func:`~inspection_analysis.counts.to_counts`);
+        only the counts table comes back from the engine.
 
     Returns
     -------
@@ -258,7 +267,7 @@ def run_report(
     say(1, _STEPS, "checking data files against the manifest")
     warnings = _integrity(data_dir)
     say(2, _STEPS, "loading and validating data")
-    inputs = _load(data_dir, failing)
+    inputs = _load(data_dir, failing, cases, engine)
     say(3, _STEPS, "computing rates, comparisons, trend and verdict")
     results = _compute(inputs, confidence_level)
     say(4, _STEPS, "writing tables")

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -48,6 +50,14 @@ _KINDS = frozenset({"column", "unknown", "empty", "scale", "duplicate"})
 RULES: tuple[str, ...] = rules_implemented(_KINDS)
 
 _FILE, _ROW = "_ia_file", "_ia_row"
+
+
+@contextmanager
+def _quiet():
+    """Silence pyspark's warning about pandas 3 (the counts are built by this package, not by pyspark's pandas code)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+        yield
 
 
 def local_spark_session(partitions: int = 4, *, master: str = "local[2]"):
@@ -69,16 +79,19 @@ def local_spark_session(partitions: int = 4, *, master: str = "local[2]"):
     -----
     The driver binds to 127.0.0.1, the UI and the progress bar are off, and
     Python workers run this interpreter (``PYSPARK_PYTHON``, unless already
-    set), so that they find numpy and pyarrow.
+    set), so that they find numpy and pyarrow; ``SPARK_LOCAL_IP`` is
+    127.0.0.1 unless set.
     """
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    spark = (SparkSession.builder.master(master).appName("inspection-analysis")
-             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-             .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-             .config("spark.sql.shuffle.partitions", str(partitions)).config("spark.sql.session.timeZone", "UTC")
-             .getOrCreate())
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    with _quiet():
+        spark = (SparkSession.builder.master(master).appName("inspection-analysis")
+                 .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                 .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+                 .config("spark.sql.shuffle.partitions", str(partitions)).config("spark.sql.session.timeZone", "UTC")
+                 .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -211,8 +224,8 @@ def _repeated_hashes(hashes):
 
         parts = [b.column(0).to_numpy(zero_copy_only=False).view(np.uint64) for b in batches]
         values = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
-        cuts = np.searchsorted(values, (np.arange(buckets + 1, dtype=np.float64) * (2.0**64 / buckets)).astype(np.uint64))
-        cuts[-1] = len(values)
+        edges = np.array([(i << 64) // buckets for i in range(buckets)], dtype=np.uint64)  # equal ranges of 64 bits
+        cuts = np.append(np.searchsorted(values, edges), len(values))
         yield pa.RecordBatch.from_pydict({"b": pa.array(np.arange(buckets, dtype=np.int32)),
                                           "block": pa.array([values[cuts[i]:cuts[i + 1]].tobytes() for i in range(buckets)],
                                                             pa.binary())})
@@ -305,6 +318,11 @@ def spark_long_counts(spark_df_or_path, by: list[str], registry: pd.DataFrame, *
     ValueError, inspection_analysis.problems.AuditDataError
         As for :func:`spark_counts`.
     """
+    with _quiet():
+        return _long_counts(spark_df_or_path, by, registry, spark)
+
+
+def _long_counts(spark_df_or_path, by, registry, spark):
     if hasattr(spark_df_or_path, "sparkSession"):
         frame, label = spark_df_or_path, "Spark DataFrame"
     else:
@@ -316,7 +334,7 @@ def spark_long_counts(spark_df_or_path, by: list[str], registry: pd.DataFrame, *
         if "/" in source or os.path.exists(source):
             if "://" not in source and not os.path.exists(source):
                 raise ValueError(f"no Parquet file or folder at {source!r}")
-            frame = session.read.parquet(source)
+            frame = session.read.option("mergeSchema", "true").parquet(source)  # columns of every file, as DuckDB
         else:
             frame = session.table(source)
     return check_dataset(SparkDataset(frame, label), list(by), registry)
