@@ -21,8 +21,10 @@ An engine is an object with these attributes and methods:
     the dataset's column names, in order;
 ``file_columns()``
     ``[(file, [column, ...]), ...]``, each file's own columns;
-``grouped(keys)``
-    a list of ``(*raw key values, count)`` tuples, one per distinct key;
+``grouped(keys, canonical)``
+    a list of ``(*raw key values, count)`` tuples, one per distinct key
+    (``canonical`` is what ``off_list`` will be asked, should the engine
+    answer both in one scan);
 ``off_list(canonical)``
     for a mapping of column to canonical values, the non-missing raw values
     of each column not among them: ``{column: [value, ...]}``;
@@ -250,9 +252,9 @@ def check_dataset(engine, by: list[str], registry: pd.DataFrame) -> pd.DataFrame
         raise AuditDataError(column_problems)
     round_ids = registry["round_id"].tolist()
     keys = list(dict.fromkeys([*by, "round_id", "grade", *(["synthetic"] if "synthetic" in engine.columns else [])]))
-    grouped = pd.DataFrame(engine.grouped(keys), columns=[*keys, "count"], dtype=object)  # missing stays None
     checks = dataset_checks(engine.columns)
     side = {c.column: c.rule.allowed for c in checks if c.column not in keys and c.rule.allowed}
+    grouped = pd.DataFrame(engine.grouped(keys, side), columns=[*keys, "count"], dtype=object)  # missing stays None
     raw = {k: grouped[k].drop_duplicates().tolist() for k in keys}
     raw.update({c: values for c, values in engine.off_list(side).items()})
     raw["case_id"] = engine.blank_case_ids()

@@ -83,7 +83,7 @@ class DuckDBDataset:
         return [(f, [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM read_parquet({_literal(f)})").fetchall()])
                 for f in files]
 
-    def grouped(self, keys):
+    def grouped(self, keys, canonical):
         cols = ", ".join(_ident(k) for k in keys)
         rows = self.con.execute(f"SELECT {cols}, count(*) FROM plain GROUP BY ALL").fetchall()
         return [(*map(as_text, row[:-1]), row[-1]) for row in rows]
@@ -103,8 +103,9 @@ class DuckDBDataset:
         # a blank text starts with whitespace, and every whitespace character is below '!' or from U+0085 on: the
         # first two comparisons prune row groups by their statistics before any text is trimmed
         maybe = f"{cid} < '!' OR {cid} >= {_literal(chr(0x85))}" if self.text["case_id"] else "false"
-        sql = (f"SELECT DISTINCT {cid} FROM plain WHERE {_ident('case_id')} IS NULL "
-               f"OR (({maybe}) AND trim({cid}, {_literal(WHITESPACE)}) = '')")
+        missing = f"{_ident('case_id')} IS NULL"
+        sql = (f"SELECT DISTINCT {cid} FROM plain WHERE ({missing} OR {maybe}) "
+               f"AND ({missing} OR trim({cid}, {_literal(WHITESPACE)}) = '')")
         return [r[0] for r in self.con.execute(sql).fetchall()]
 
     def _where(self, any_of) -> str:

@@ -7,10 +7,11 @@ answers its questions with jobs whose results are small:
 1. one ``groupBy`` of the key columns (the ``by`` columns, ``round_id``,
    ``grade``, ``synthetic``) gives the counts and every raw value of those
    columns to judge;
-2. one job of filters selects the values of the other checked columns (case
-   type, criteria) that are not already canonical, and blank case ids. The
-   filters are pushed into the Parquet reader, which skips every row group
-   whose dictionary or statistics show no such value;
+2. the same scan counts the rows of the other checked columns (case type,
+   criteria) whose values are not already canonical; only if there are any
+   does a job fetch those values. Blank case ids are found by a filter the
+   Parquet reader applies to each row group's statistics first, so it reads
+   almost nothing when no id can be blank;
 3. the duplicate check hashes each (round, ``case_id``) pair with
    ``xxhash64``; each partition sorts its hashes (numpy, through
    ``mapInArrow``) and sends them on in one block per bucket, so that the
@@ -132,23 +133,28 @@ class SparkDataset:
         session = self.frame.sparkSession
         return [(f, session.read.parquet(f).columns) for f in files] or [(self.label, self.columns)]
 
-    def grouped(self, keys):
-        rows = self.frame.groupBy(*keys).count().collect()
-        return [(*map(as_text, row[:-1]), row[-1]) for row in rows]
+    def grouped(self, keys, canonical):
+        F = self.F
+        # the not-yet-canonical rows of the other checked columns are counted in the same scan (Parquet cannot skip
+        # row groups for a NOT IN filter): only columns with such rows are looked at again, by off_list
+        off = [F.sum(F.when(~self._text(c).isin(list(v)), 1)).alias(f"_off{i}") for i, (c, v) in enumerate(canonical.items())]
+        rows = self.frame.groupBy(*keys).agg(F.count(F.lit(1)).alias("_n"), *off).collect()
+        self._off = {c: sum(r[f"_off{i}"] or 0 for r in rows) for i, c in enumerate(canonical)}
+        return [(*map(as_text, row[: len(keys)]), row["_n"]) for row in rows]
 
     def off_list(self, canonical):
         F = self.F
-        found = {c: [] for c in canonical}
         cid = self._text("case_id")
         # a blank text starts with whitespace, and every whitespace character is below '!' or from U+0085 on: these
         # two comparisons let the reader skip row groups by their statistics before any text is trimmed
-        blank = F.col("case_id").isNull() | (((cid < "!") | (cid >= chr(0x85))) & (F.btrim(cid, F.lit(WHITESPACE)) == ""))
+        missing = F.col("case_id").isNull()
+        blank = (missing | (cid < "!") | (cid >= chr(0x85))) & (missing | (F.btrim(cid, F.lit(WHITESPACE)) == ""))
         parts = [self.frame.where(~self._text(c).isin(list(v))).select(F.lit(c).alias("c"), self._text(c).alias("v"))
-                 for c, v in canonical.items()]
-        parts.append(self.frame.where(blank).select(F.lit("case_id").alias("c"), cid.alias("v")))
-        union = parts[0]
-        for part in parts[1:]:
+                 for c, v in canonical.items() if self._off.get(c)]
+        union = self.frame.where(blank).select(F.lit("case_id").alias("c"), cid.alias("v"))
+        for part in parts:
             union = union.unionAll(part)
+        found = {c: [] for c in canonical}
         for column, value in union.distinct().collect():
             found.setdefault(column, []).append(value)
         self._blank = found.pop("case_id", [])
@@ -196,8 +202,14 @@ class SparkDataset:
         F = self.F
         rid, cid = self._round(round_map), self._text("case_id")
         repeated = _repeated_hashes(self.frame.select(F.xxhash64(rid, cid).alias("h")))
-        if not repeated.limit(1).collect():
-            return [], 0
+        conf, batch = self.frame.sparkSession.conf, "spark.sql.execution.arrow.maxRecordsPerBatch"
+        before = conf.get(batch)
+        conf.set(batch, "1000000")  # hashes reach numpy in large batches (8 MB), several times faster than 10,000 rows
+        try:
+            if not repeated.limit(1).collect():
+                return [], 0
+        finally:
+            conf.set(batch, before)
         from pyspark.sql import Window
 
         pairs = self.located.select(F.col(_FILE).alias("f"), F.col(_ROW).alias("r"), rid.alias("rid"), cid.alias("cid"),
