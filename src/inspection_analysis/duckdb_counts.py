@@ -103,9 +103,8 @@ class DuckDBDataset:
         # a blank text starts with whitespace, and every whitespace character is below '!' or from U+0085 on: the
         # first two comparisons prune row groups by their statistics before any text is trimmed
         maybe = f"{cid} < '!' OR {cid} >= {_literal(chr(0x85))}" if self.text["case_id"] else "false"
-        missing = f"{_ident('case_id')} IS NULL"
-        sql = (f"SELECT DISTINCT {cid} FROM plain WHERE ({missing} OR {maybe}) "
-               f"AND ({missing} OR trim({cid}, {_literal(WHITESPACE)}) = '')")
+        sql = (f"SELECT DISTINCT {cid} FROM plain WHERE ({_ident('case_id')} IS NULL OR {maybe}) "
+               f"AND coalesce(trim({cid}, {_literal(WHITESPACE)}), '') = ''")
         return [r[0] for r in self.con.execute(sql).fetchall()]
 
     def _where(self, any_of) -> str:

@@ -147,8 +147,9 @@ class SparkDataset:
         cid = self._text("case_id")
         # a blank text starts with whitespace, and every whitespace character is below '!' or from U+0085 on: these
         # two comparisons let the reader skip row groups by their statistics before any text is trimmed
-        missing = F.col("case_id").isNull()
-        blank = (missing | (cid < "!") | (cid >= chr(0x85))) & (missing | (F.btrim(cid, F.lit(WHITESPACE)) == ""))
+        # (the second test has no term in common with the first, or Spark would factor it out and push nothing down)
+        maybe = F.col("case_id").isNull() | (cid < "!") | (cid >= chr(0x85))
+        blank = maybe & (F.coalesce(F.btrim(cid, F.lit(WHITESPACE)), F.lit("")) == "")
         parts = [self.frame.where(~self._text(c).isin(list(v))).select(F.lit(c).alias("c"), self._text(c).alias("v"))
                  for c, v in canonical.items() if self._off.get(c)]
         union = self.frame.where(blank).select(F.lit("case_id").alias("c"), cid.alias("v"))
