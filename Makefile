@@ -1,38 +1,58 @@
-# inspection-analysis: every target sets up .venv from the pinned lock first (idempotent).
-# Only Python 3.11+ and make are needed on a fresh machine.
+# inspection-analysis: every target sets up .venv from the pinned, hashed locks first (idempotent).
+# Only Python 3.11+ and make are needed on a fresh machine. The system Python makes .venv and
+# installs uv into it with pip (requirements-uv.lock); uv then installs the rest:
+#   requirements-report.lock  what the report and the notebooks need (make setup, report, lab, ...)
+#   requirements-test.lock    the same plus the test tools (make test, e2e)
+# uv is run through tools/run_uv.py, which gives it the package indexes pip is configured with.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 PY     := $(BIN)/python
+UV     := $(PY) tools/run_uv.py
+UV_STAMP     := $(VENV)/.uv-installed
+REPORT_STAMP := $(VENV)/.report-installed
+TEST_STAMP   := $(VENV)/.test-installed
+LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --quiet
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup report test e2e lab synth bench clean
+.PHONY: help setup setup-test report test e2e lab synth bench lock clean
 
 help: ## List the targets
 	@echo "inspection-analysis: make TARGET"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the lock or the project metadata changed.
-$(STAMP): requirements.lock pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@touch $(STAMP)
+# Reinstall only when a lock or the project metadata changed.
+$(UV_STAMP): requirements-uv.lock | $(PY)
+	@$(PY) -m pip install --quiet --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-uv.lock
+	@touch $@
 
-setup: $(STAMP) ## Create .venv and install the pinned lock and the package (editable)
+$(REPORT_STAMP): requirements-report.lock pyproject.toml $(UV_STAMP)
+	@echo "installing requirements-report.lock into $(VENV) with uv"
+	@$(UV) pip install --quiet --python $(PY) --require-hashes --no-deps -r requirements-report.lock
+	@$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(TEST_STAMP): requirements-test.lock $(REPORT_STAMP)
+	@echo "installing requirements-test.lock into $(VENV) with uv"
+	@$(UV) pip install --quiet --python $(PY) --require-hashes --no-deps -r requirements-test.lock
+	@touch $@
+
+setup: $(REPORT_STAMP) ## Create .venv with what the report and notebooks need, and the package (editable)
+
+setup-test: $(TEST_STAMP) ## The same plus the test tools
 
 report: setup ## Run the main job on the shipped data: figures/, reports/ and the verdict
-	$(BIN)/inspection-analysis report
+	@$(BIN)/inspection-analysis report
 
-test: setup ## Run the whole test suite (unit, doctests, notebooks)
+test: setup-test ## Run the whole test suite (unit, doctests, notebooks)
 	$(BIN)/pytest -m "not e2e"
 
-e2e: setup ## End-to-end test: JupyterLab in headless Chromium (installs Chromium with apt if missing)
+e2e: setup-test ## End-to-end test: JupyterLab in headless Chromium (installs Chromium with apt if missing)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 	$(BIN)/pytest -m e2e tests/e2e
 
@@ -42,8 +62,16 @@ lab: setup ## Open JupyterLab on the notebooks with the project's kernel
 synth: setup ## Regenerate the synthetic case-level samples in data/synthetic/
 	$(BIN)/inspection-analysis synth
 
-bench: setup ## Run every benchmark and print target lines
+bench: setup-test ## Run every benchmark and print target lines
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# After adding or changing a package in pyproject.toml: re-resolve the locks (every other pin is
+# kept as it is; add --upgrade-package NAME to move one) and rewrite environment.yml to match.
+lock: $(UV_STAMP) ## Update the locks and environment.yml after editing pyproject.toml
+	@$(UV) pip compile pyproject.toml --extra notebooks --extra build $(LOCK_OPTIONS) -o requirements-report.lock
+	@$(UV) pip compile pyproject.toml --extra notebooks --extra build --extra test -c requirements-report.lock $(LOCK_OPTIONS) -o requirements-test.lock
+	@$(PY) tools/environment_yml.py
+	@echo "updated requirements-report.lock, requirements-test.lock and environment.yml; run make setup-test"
 
 clean: ## Remove generated outputs (figures/, reports/) but never data
 	rm -rf figures/*.png figures/*.svg figures/*.csv figures/*.txt reports/
