@@ -131,3 +131,19 @@ def test_the_makefile_installs_every_lock_with_hashes():
         assert f"-r {lock}" in makefile, f"the Makefile does not install {lock}"
     installs = [line for line in makefile.splitlines() if "install" in line and " -r requirements-" in line]
     assert installs and all("--require-hashes" in line for line in installs)
+
+
+def test_licence_and_citation_agree_with_pyproject():
+    import tomllib
+
+    import yaml
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    licence = (ROOT / "LICENSE").read_text()
+    assert project["license"]["text"] == "MIT" and licence.startswith("MIT License")
+    assert "Copyright (c) 2026 inspection-analysis contributors" in licence
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["cff-version"] == "1.2.0"
+    assert {"message", "title", "authors", "version"} <= set(citation)
+    assert citation["license"] == "MIT"
+    assert citation["authors"] == [{"name": project["authors"][0]["name"]}]
