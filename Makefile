@@ -33,13 +33,13 @@ $(UV_STAMP): requirements-uv.lock | $(PY)
 
 $(REPORT_STAMP): requirements-report.lock pyproject.toml $(UV_STAMP)
 	@echo "installing requirements-report.lock into $(VENV) with uv"
-	@$(UV) pip install --quiet --python $(PY) --require-hashes --no-deps -r requirements-report.lock
+	@$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes --no-deps -r requirements-report.lock
 	@$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(TEST_STAMP): requirements-test.lock $(REPORT_STAMP)
 	@echo "installing requirements-test.lock into $(VENV) with uv"
-	@$(UV) pip install --quiet --python $(PY) --require-hashes --no-deps -r requirements-test.lock
+	@$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes --no-deps -r requirements-test.lock
 	@touch $@
 
 setup: $(REPORT_STAMP) ## Create .venv with what the report and notebooks need, and the package (editable)
