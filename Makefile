@@ -1,8 +1,9 @@
 # inspection-analysis: every target sets up .venv from the pinned, hashed locks first (idempotent).
 # Only Python 3.11+ and make are needed on a fresh machine. The system Python makes .venv and
 # installs uv into it with pip (requirements-uv.lock); uv then installs the rest:
-#   requirements-report.lock  what the report and the notebooks need (make setup, report, lab, ...)
-#   requirements-test.lock    the same plus the test tools (make test, e2e)
+#   requirements-report.lock  what the report and the notebooks need (make setup, report, synth, bench)
+#   requirements-lab.lock     the same plus JupyterLab (make lab)
+#   requirements-test.lock    the same as lab plus the test tools (make test, e2e)
 # uv is run through tools/run_uv.py, which gives it the package indexes pip is configured with.
 
 PYTHON ?= python3
@@ -12,12 +13,13 @@ PY     := $(BIN)/python
 UV     := $(PY) tools/run_uv.py
 UV_STAMP     := $(VENV)/.uv-installed
 REPORT_STAMP := $(VENV)/.report-installed
+LAB_STAMP    := $(VENV)/.lab-installed
 TEST_STAMP   := $(VENV)/.test-installed
 LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --quiet
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup setup-test report test e2e lab synth bench lock clean
+.PHONY: help setup setup-lab setup-test report test e2e lab synth bench lock clean
 
 help: ## List the targets
 	@echo "inspection-analysis: make TARGET"
@@ -37,6 +39,11 @@ $(REPORT_STAMP): requirements-report.lock pyproject.toml $(UV_STAMP)
 	@$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	@touch $@
 
+$(LAB_STAMP): requirements-lab.lock $(REPORT_STAMP)
+	@echo "installing requirements-lab.lock into $(VENV) with uv"
+	@$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes --no-deps -r requirements-lab.lock
+	@touch $@
+
 $(TEST_STAMP): requirements-test.lock $(REPORT_STAMP)
 	@echo "installing requirements-test.lock into $(VENV) with uv"
 	@$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes --no-deps -r requirements-test.lock
@@ -44,7 +51,9 @@ $(TEST_STAMP): requirements-test.lock $(REPORT_STAMP)
 
 setup: $(REPORT_STAMP) ## Create .venv with what the report and notebooks need, and the package (editable)
 
-setup-test: $(TEST_STAMP) ## The same plus the test tools
+setup-lab: $(LAB_STAMP) ## The same plus JupyterLab
+
+setup-test: $(TEST_STAMP) ## The same plus JupyterLab and the test tools
 
 report: setup ## Run the main job on the shipped data: figures/, reports/ and the verdict
 	@$(BIN)/inspection-analysis report
@@ -56,22 +65,23 @@ e2e: setup-test ## End-to-end test: JupyterLab in headless Chromium (installs Ch
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 	$(BIN)/pytest -m e2e tests/e2e
 
-lab: setup ## Open JupyterLab on the notebooks with the project's kernel
+lab: setup-lab ## Open JupyterLab on the notebooks with the project's kernel
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 synth: setup ## Regenerate the synthetic case-level samples in data/synthetic/
 	$(BIN)/inspection-analysis synth
 
-bench: setup-test ## Run every benchmark and print target lines
+bench: setup ## Run every benchmark and print target lines
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 # After adding or changing a package in pyproject.toml: re-resolve the locks (every other pin is
 # kept as it is; add --upgrade-package NAME to move one) and rewrite environment.yml to match.
 lock: $(UV_STAMP) ## Update the locks and environment.yml after editing pyproject.toml
 	@$(UV) pip compile pyproject.toml --extra notebooks --extra build $(LOCK_OPTIONS) -o requirements-report.lock
-	@$(UV) pip compile pyproject.toml --extra notebooks --extra build --extra test -c requirements-report.lock $(LOCK_OPTIONS) -o requirements-test.lock
+	@$(UV) pip compile pyproject.toml --extra notebooks --extra build --extra lab -c requirements-report.lock $(LOCK_OPTIONS) -o requirements-lab.lock
+	@$(UV) pip compile pyproject.toml --extra notebooks --extra build --extra lab --extra test -c requirements-lab.lock $(LOCK_OPTIONS) -o requirements-test.lock
 	@$(PY) tools/environment_yml.py
-	@echo "updated requirements-report.lock, requirements-test.lock and environment.yml; run make setup-test"
+	@echo "updated requirements-{report,lab,test}.lock and environment.yml"
 
 clean: ## Remove generated outputs (figures/, reports/) but never data
 	rm -rf figures/*.png figures/*.svg figures/*.csv figures/*.txt reports/

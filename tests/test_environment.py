@@ -1,8 +1,8 @@
 """pyproject.toml, the requirements-*.lock files and environment.yml must not drift apart.
 
 The locks: requirements-uv.lock (uv itself, installed with pip), requirements-report.lock (what
-the report and the notebooks need) and requirements-test.lock (the same plus the test tools), and
-any other ``requirements-*.lock``. Each lock records in its header the ``uv pip compile`` command
+the report and the notebooks need), requirements-lab.lock (the same plus JupyterLab),
+requirements-test.lock (the same as lab plus the test tools), and any other ``requirements-*.lock``. Each lock records in its header the ``uv pip compile`` command
 that made it; the ``--extra`` options of that command say which of pyproject.toml's groups it
 must hold.
 """
@@ -56,7 +56,7 @@ def all_pins() -> dict[str, dict[str, list[str]]]:
 
 
 def test_the_report_and_test_locks_exist():
-    assert {"requirements-report.lock", "requirements-test.lock"} <= set(LOCK_IDS)
+    assert {"requirements-report.lock", "requirements-lab.lock", "requirements-test.lock"} <= set(LOCK_IDS)
     assert not (ROOT / "requirements.lock").exists(), "the single lock was split: delete requirements.lock"
 
 
@@ -87,15 +87,24 @@ def test_each_lock_pins_the_groups_it_was_compiled_for(lock):
     assert not missing, f"not in {lock.name}: {sorted(missing)} (run `make lock`, see README)"
 
 
-def test_the_report_lock_holds_no_test_tools():
+def test_the_report_lock_holds_neither_test_tools_nor_jupyterlab():
     report = tool.lock_pins(ROOT / "requirements-report.lock")
-    assert "test" not in compiled_extras(ROOT / "requirements-report.lock")
-    assert not set(tool.pyproject_groups()["test"]) & set(report)
+    assert not {"test", "lab"} & set(compiled_extras(ROOT / "requirements-report.lock"))
+    groups = tool.pyproject_groups()
+    assert not set(groups["test"] + groups["lab"]) & set(report)
+    # jsonschema's optional IRI checker, which JupyterLab's event schemas pull in, takes about a second to
+    # import (it builds its grammars at import): the report process imports jsonschema through nbformat.
+    assert "rfc3987-syntax" not in report
+
+
+def test_the_lab_lock_holds_the_report_lock_and_jupyterlab():
+    assert {"notebooks", "build", "lab"} <= set(compiled_extras(ROOT / "requirements-lab.lock"))
+    assert set(tool.lock_pins(ROOT / "requirements-report.lock")) <= set(tool.lock_pins(ROOT / "requirements-lab.lock"))
 
 
 def test_the_test_lock_holds_the_report_lock_and_the_test_tools():
     groups = tool.pyproject_groups()
-    assert {"notebooks", "build", "test"} <= set(compiled_extras(ROOT / "requirements-test.lock"))
+    assert {"notebooks", "build", "lab", "test"} <= set(compiled_extras(ROOT / "requirements-test.lock"))
     assert "import-linter" in groups["test"], "import-linter checks the layer contracts in pyproject.toml"
     report = tool.lock_pins(ROOT / "requirements-report.lock")
     test = tool.lock_pins(ROOT / "requirements-test.lock")
