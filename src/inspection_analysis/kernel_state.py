@@ -39,8 +39,8 @@ def snapshot_kernel_state(modules: Iterable[str] = ()) -> None:
     Notes
     -----
     Recorded: the working directory, environment variables, ``sys.path``, the
-    warning filters, numpy's print and error options, and matplotlib's
-    ``rcParams``. matplotlib.pyplot is imported and its backend (the inline
+    warning filters, numpy's print and error options, pandas' options and
+    matplotlib's ``rcParams``. matplotlib.pyplot is imported and its backend (the inline
     one in a kernel) loaded first, so that it has set itself up before any
     notebook draws.
     """
@@ -75,7 +75,28 @@ def snapshot_kernel_state(modules: Iterable[str] = ()) -> None:
         state["numpy"] = (np.get_printoptions(), np.geterr())
     if "matplotlib" in sys.modules:
         state["rc"] = sys.modules["matplotlib"].rcParams.copy()
+    if "pandas" in sys.modules:
+        state["pandas"] = _pandas_options(sys.modules["pandas"])
     _saved = state
+
+
+def _pandas_options(pd) -> dict[str, Any]:
+    """Every pandas option's value, by its dotted name (deprecated ones read without their warning)."""
+    import warnings
+
+    def walk(node, prefix: str) -> dict[str, Any]:
+        values = {}
+        for name in dir(node):
+            value = getattr(node, name)
+            if isinstance(value, type(pd.options)):
+                values.update(walk(value, f"{prefix}{name}."))
+            else:
+                values[f"{prefix}{name}"] = value
+        return values
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return walk(pd.options, "")
 
 
 def restore_kernel_state(cwd: str | None = None) -> None:
@@ -102,10 +123,10 @@ def restore_kernel_state(cwd: str | None = None) -> None:
     -----
     IPython's ``reset(new_session=True)`` empties the user namespace and the
     input and output history and sets the execution counter back to 1.
-    Figures are closed; matplotlib's ``rcParams``, numpy's options, pandas'
-    options (to their defaults: nothing in the package sets any), the warning
-    filters (and, through them, the record of warnings already shown), the
-    working directory, environment variables and ``sys.path`` are restored.
+    Figures are closed; matplotlib's ``rcParams``, numpy's and pandas'
+    options, the warning filters (and, through them, the record of warnings
+    already shown), the working directory, environment variables and
+    ``sys.path`` are restored (only the values that changed are set again).
     Modules stay imported, which is the point.
     """
     import warnings
@@ -129,8 +150,14 @@ def restore_kernel_state(cwd: str | None = None) -> None:
         np = sys.modules["numpy"]
         np.set_printoptions(**_saved["numpy"][0])
         np.seterr(**_saved["numpy"][1])
-    if "pandas" in sys.modules:
-        sys.modules["pandas"].reset_option("all")
+    if "pandas" in _saved:
+        pd = sys.modules["pandas"]
+        now = _pandas_options(pd)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # setting a deprecated option back warns
+            for key, value in _saved["pandas"].items():
+                if now.get(key) != value:
+                    pd.set_option(key, value)
     # Any change to the filters invalidates every module's record of warnings already shown,
     # so a warning a previous notebook triggered is shown again; then the saved filters return.
     warnings.simplefilter("default")

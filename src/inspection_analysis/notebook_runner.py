@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import importlib
 import os
 import threading
 from collections.abc import Iterable, Mapping
@@ -246,6 +247,14 @@ def render_html(notebook, html_path: str | os.PathLike) -> Path:
 _EXPORTER_LOCK = threading.Lock()
 
 
+def _library_modules() -> list[str]:
+    """Every module of this package: the notebooks are thin, the work is done by these (and what they import)."""
+    import pkgutil
+
+    package = __name__.rpartition(".")[0]
+    return [m.name for m in pkgutil.walk_packages(importlib.import_module(package).__path__, f"{package}.")]
+
+
 @functools.cache
 def _exporter():
     """nbconvert's HTML exporter with the JupyterLab template, made once."""
@@ -302,7 +311,8 @@ def run_notebooks(
 
     Notes
     -----
-    Each kernel imports the modules the notebooks import as it starts, then
+    Each kernel imports the modules the notebooks import, and every module of
+    this package, as it starts, then
     executes notebooks one after another from a shared queue, reset to that
     warm state before each (see :mod:`inspection_analysis.notebook_kernels`),
     so the outputs are the same as in a fresh kernel and do not depend on
@@ -372,7 +382,8 @@ def start_notebooks(
         raise ValueError(f"parameters given for notebooks that are not being run: {', '.join(unknown)}")
     nbs = [_load(source, parameters.get(source.stem), kernel_name) for source in sources]
     size = min(workers or usable_cores(), len(sources))
-    pool = KernelPool(size, kernel_name=kernel_name, cwd=sources[0].parent, preload=notebook_modules(nbs))
+    preload = [*notebook_modules(nbs), *_library_modules()]
+    pool = KernelPool(size, kernel_name=kernel_name, cwd=sources[0].parent, preload=preload)
     futures = [pool.submit(nb, timeout=timeout, cwd=source.parent) for nb, source in zip(nbs, sources)]
     pool.close(wait=False)  # each kernel shuts down as soon as the queue is empty
     return NotebookBatch(pool, sources, futures, Path(out_dir))

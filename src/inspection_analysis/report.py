@@ -213,7 +213,9 @@ def run_report(
         every table written.
     notebooks : bool, default True
         Also execute the notebooks and render them to ``reports/notebooks/``
-        when :mod:`inspection_analysis.notebook_runner` imports.
+        when the notebook packages are installed. They run in parallel, in
+        their own kernels, while the report itself is computed
+        (:func:`inspection_analysis.notebook_runner.start_notebooks`).
     progress : callable, optional
         Called as ``progress(step, total, what)`` before each long step.
 
@@ -255,32 +257,41 @@ def run_report(
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     root = Path(out).resolve() if out is not None else paths.project_root()
-    say(1, _STEPS, "checking data files against the manifest")
-    warnings = _integrity(data_dir)
-    say(2, _STEPS, "loading and validating data")
-    inputs = _load(data_dir, failing)
-    say(3, _STEPS, "computing rates, comparisons, trend and verdict")
-    results = _compute(inputs, confidence_level)
-    say(4, _STEPS, "writing tables")
-    tables, written = _write_tables(results, root / "reports", publish)
-    say(5, _STEPS, "drawing figures")
-    figures, fig_files = _draw_figures(results, inputs, root / "figures", confidence_level, FORCE)
-    say(6, _STEPS, "writing summary.md and report.html")
-    md = root / "reports" / "summary.md"
-    md.write_text(render_markdown(results, tables), encoding="utf-8")
-    html = root / "reports" / "report.html"
-    html.write_text(render_html(results, tables, figures, inputs, warnings, publish), encoding="utf-8")
-    written += [*fig_files, md, html]
-    if notebooks:
-        say(7, _STEPS, "executing notebooks")
-        written += _run_notebooks(root / "reports" / "notebooks")
+    # The notebooks run in the background, in their own kernels, while the report is computed.
+    batch = _start_notebooks(root / "reports" / "notebooks") if notebooks else None
+    try:
+        say(1, _STEPS, "checking data files against the manifest")
+        warnings = _integrity(data_dir)
+        say(2, _STEPS, "loading and validating data")
+        inputs = _load(data_dir, failing)
+        say(3, _STEPS, "computing rates, comparisons, trend and verdict")
+        results = _compute(inputs, confidence_level)
+        say(4, _STEPS, "writing tables")
+        tables, written = _write_tables(results, root / "reports", publish)
+        say(5, _STEPS, "drawing figures")
+        figures, fig_files = _draw_figures(results, inputs, root / "figures", confidence_level, FORCE)
+        say(6, _STEPS, "writing summary.md and report.html")
+        md = root / "reports" / "summary.md"
+        md.write_text(render_markdown(results, tables), encoding="utf-8")
+        html = root / "reports" / "report.html"
+        html.write_text(render_html(results, tables, figures, inputs, warnings, publish), encoding="utf-8")
+        written += [*fig_files, md, html]
+        if batch is not None:
+            say(7, _STEPS, "executing notebooks")
+            written += batch.result()
+    finally:
+        if batch is not None:
+            batch.cancel()  # after an error: run no more notebooks; a no-op once they are done
     v = results["verdict"]
     return ReportResult(v.answer, v.sentence, html, tuple(sorted(written)), tuple(warnings))
 
 
-def _run_notebooks(out_dir: Path) -> list[Path]:
-    try:
-        from .notebook_runner import run_notebooks
-    except ImportError:
-        return []
-    return list(run_notebooks(out_dir))
+def _start_notebooks(out_dir: Path):
+    """Start the notebooks in the background; ``None`` without the notebook packages (extra ``notebooks``)."""
+    from importlib.util import find_spec
+
+    if any(find_spec(name) is None for name in ("nbclient", "nbconvert", "ipykernel")):
+        return None
+    from .notebook_runner import start_notebooks
+
+    return start_notebooks(out_dir)
