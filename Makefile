@@ -15,7 +15,7 @@ UV_STAMP     := $(VENV)/.uv-installed
 REPORT_STAMP := $(VENV)/.report-installed
 LAB_STAMP    := $(VENV)/.lab-installed
 TEST_STAMP   := $(VENV)/.test-installed
-LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --quiet
+LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --quiet $(UPGRADE)
 
 .DEFAULT_GOAL := help
 
@@ -75,7 +75,7 @@ bench: setup ## Run every benchmark and print target lines
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 # After adding or changing a package in pyproject.toml: re-resolve the locks (every other pin is
-# kept as it is; add --upgrade-package NAME to move one) and rewrite environment.yml to match.
+# kept as it is; UPGRADE="--upgrade-package NAME" moves one) and rewrite environment.yml to match.
 lock: $(UV_STAMP) ## Update the locks and environment.yml after editing pyproject.toml
 	@$(UV) pip compile pyproject.toml --extra notebooks --extra build $(LOCK_OPTIONS) -o requirements-report.lock
 	@$(UV) pip compile pyproject.toml --extra notebooks --extra build --extra lab -c requirements-report.lock $(LOCK_OPTIONS) -o requirements-lab.lock
