@@ -176,3 +176,28 @@ def test_cli_validates_a_parquet_dataset_on_every_engine(tmp_path, engine, reque
     cases.iloc[300:].to_parquet(tmp_path / "b.parquet")
     assert main(["validate", "--engine", engine, str(tmp_path)]) == 0
     assert capsys.readouterr().out.strip().endswith(f"OK ({len(cases)} case files)")
+
+
+@pytest.mark.spark
+def test_spark_dataframe_not_read_from_files(spark):
+    from inspection_analysis.spark_counts import spark_counts
+
+    rows = [("t-2020", "1", "good"), ("t-2020", "2", "inadequate"), ("t-2021", "3", "requires improvement")]
+    frame = spark.createDataFrame(rows, "round_id string, case_id string, grade string")
+    # by hand: t-2021 (registry first) 1 case, 0 inadequate; t-2020 2 cases, 1 inadequate
+    got = spark_counts(frame, failing=INADEQUATE, rounds=REGISTRY)
+    assert got[["round_id", "n", "failures"]].values.tolist() == [["t-2021", 1, 0], ["t-2020", 2, 1]]
+    pd.testing.assert_frame_equal(got, to_counts(pd.DataFrame(rows, columns=["round_id", "case_id", "grade"]),
+                                                 failing=INADEQUATE, rounds=REGISTRY))
+    bad = spark.createDataFrame([*rows, ("t-2020", "4", "excelent")], "round_id string, case_id string, grade string")
+    with pytest.raises(AuditDataError) as exc:
+        spark_counts(bad, rounds=REGISTRY)
+    # no file, no row to name: the value and the DataFrame only
+    assert exc.value.problems == [Problem("Spark DataFrame", None, "grade", "excelent", CASE_RULE["grade_unknown"].expected)]
+
+
+def test_engine_errors(tmp_path):
+    with pytest.raises(ValueError, match="engine must be one of duckdb, pandas, spark, got 'dask'"):
+        to_counts(tmp_path, engine="dask")
+    with pytest.raises(ValueError, match="applies to a path"):
+        to_counts(pd.DataFrame({"round_id": ["t-2020"], "case_id": ["1"], "grade": ["good"]}), engine="duckdb")

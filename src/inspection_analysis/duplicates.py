@@ -19,7 +19,7 @@ from inspection_analysis.problems import FIRST_DATA_ROW, MAX_PROBLEMS_PER_RULE, 
 from inspection_analysis.schema import CASE_RULE
 from inspection_analysis.validation import _arrow_chunks, _offsets_and_bytes
 
-__all__ = ["duplicate_case_problems", "repeated_positions"]
+__all__ = ["duplicate_case_problems"]
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: multiplying by it permutes uint64
 _BYTE_MASKS = np.array([(1 << (8 * r)) - 1 for r in range(9)], dtype=np.uint64)  # the low r bytes
@@ -124,42 +124,22 @@ def _mix_seed(h: np.ndarray, seed: np.ndarray) -> np.ndarray:
     return h
 
 
-def repeated_positions(key: np.ndarray) -> np.ndarray:
+def _repeated(key: np.ndarray) -> np.ndarray:
     """Positions of the keys (an integer array) that occur more than once.
 
-    Parameters
-    ----------
-    key : numpy.ndarray
-        Integer keys, e.g. 32-bit hashes.
-
-    Returns
-    -------
-    numpy.ndarray
-        The positions, ascending, of every key whose value occurs more than once.
-
-    Notes
-    -----
     A sorted copy finds the repeated keys (usually none, or a few hundred
-    chance repeats of a 32-bit key). Their low bits mark a table of flags
-    (2**16, small enough to stay in the processor's cache, or up to 2**20
-    when there are many repeats, so that few keys are flagged by chance), so
-    one look-up per key finds the few rows that may hold one, and those are
+    chance repeats of a 32-bit key). Their low 16 bits mark a table of
+    2**16 flags (small enough to stay in the processor's cache), so one
+    look-up per key finds the few rows that may hold one, and those are
     checked exactly.
-
-    Examples
-    --------
-    >>> repeated_positions(np.array([7, 3, 7, 5, 3], dtype=np.uint32)).tolist()
-    [0, 1, 2, 4]
     """
     ordered = np.sort(key)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     if not repeated.size:
         return np.zeros(0, dtype=np.intp)
-    bits = min(20, max(16, int(repeated.size).bit_length() + 4))
-    mask = np.array((1 << bits) - 1, dtype=key.dtype)
-    flags = np.zeros(1 << bits, dtype=bool)
-    flags[repeated & mask] = True
-    maybe = np.flatnonzero(np.take(flags, key.astype(np.uint16) if bits == 16 else key & mask))
+    flags = np.zeros(1 << 16, dtype=bool)
+    flags[repeated.astype(np.uint16)] = True  # the cast keeps the low 16 bits
+    maybe = np.flatnonzero(np.take(flags, key.astype(np.uint16)))
     return maybe[np.isin(key[maybe], repeated)]
 
 
@@ -204,9 +184,9 @@ def duplicate_case_problems(frame: pd.DataFrame, files: Sequence[tuple[str, int]
     case_id = frame["case_id"]
     # a cheap key first (a hash of the length and the first and last 8 bytes): only rows whose cheap key
     # repeats get the full hash, and only rows whose full hash repeats are compared
-    candidates = repeated_positions(_text_hash(case_id, round_codes, ends_only=True))
+    candidates = _repeated(_text_hash(case_id, round_codes, ends_only=True))
     if candidates.size:
-        candidates = candidates[repeated_positions(_text_hash(case_id, round_codes[candidates], rows=candidates))]
+        candidates = candidates[_repeated(_text_hash(case_id, round_codes[candidates], rows=candidates))]
     if not candidates.size:
         return [], 0
     repeated = candidates[frame[["round_id", "case_id"]].iloc[candidates].duplicated(keep=False).to_numpy()]
