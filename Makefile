@@ -15,6 +15,12 @@ UV_STAMP     := $(VENV)/.uv-installed
 REPORT_STAMP := $(VENV)/.report-installed
 LAB_STAMP    := $(VENV)/.lab-installed
 TEST_STAMP   := $(VENV)/.test-installed
+# uv does not compile modules to bytecode as it installs (pip does, which is much of its time):
+# Python compiles each module the first time it is imported and keeps the result. Where
+# PYTHONDONTWRITEBYTECODE is set, as on these machines, it would compile every module it imports
+# on every run instead, so the venv's Python is told to keep bytecode anyway: one line in a .pth
+# file, which Python runs at start-up (the venv is the project's own folder).
+KEEP_BYTECODE := import sys; sys.dont_write_bytecode = False
 LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --quiet $(UPGRADE)
 
 .DEFAULT_GOAL := help
@@ -27,6 +33,7 @@ help: ## List the targets
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV)
+	@echo "$(KEEP_BYTECODE)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/keep-bytecode.pth"
 
 # Reinstall only when a lock or the project metadata changed.
 $(UV_STAMP): requirements-uv.lock | $(PY)
@@ -35,18 +42,18 @@ $(UV_STAMP): requirements-uv.lock | $(PY)
 
 $(REPORT_STAMP): requirements-report.lock pyproject.toml $(UV_STAMP)
 	@echo "installing requirements-report.lock into $(VENV) with uv"
-	@$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes --no-deps -r requirements-report.lock
+	@$(UV) pip install --quiet --python $(PY) --require-hashes --no-deps -r requirements-report.lock
 	@$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(LAB_STAMP): requirements-lab.lock $(REPORT_STAMP)
 	@echo "installing requirements-lab.lock into $(VENV) with uv"
-	@$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes --no-deps -r requirements-lab.lock
+	@$(UV) pip install --quiet --python $(PY) --require-hashes --no-deps -r requirements-lab.lock
 	@touch $@
 
 $(TEST_STAMP): requirements-test.lock $(REPORT_STAMP)
 	@echo "installing requirements-test.lock into $(VENV) with uv"
-	@$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes --no-deps -r requirements-test.lock
+	@$(UV) pip install --quiet --python $(PY) --require-hashes --no-deps -r requirements-test.lock
 	@touch $@
 
 setup: $(REPORT_STAMP) ## Create .venv with what the report and notebooks need, and the package (editable)

@@ -9,9 +9,9 @@ import_seconds            ``python -c "import inspection_analysis"``            
 help_seconds              ``inspection-analysis --help``                           < 1 s
 
 Each command runs in a child process on the shipped data; the output goes to a
-temporary folder. The two reports alternate (without, with, with, without: ABBA,
-so that drift in the load of the shared machine falls on both) and are
-summarised by their medians. Peak memory is the child's own ``ru_maxrss`` from
+temporary folder. After one untimed run, the two reports alternate (without,
+with, with, without: ABBA, so that drift in the load of the shared machine falls
+on both) and are summarised by their medians. Peak memory is the child's own ``ru_maxrss`` from
 ``os.wait4`` (the per-child form of ``getrusage(RUSAGE_CHILDREN)``), which
 includes the notebook kernels the command waited for; so does the CPU time
 printed (user + system), which shows how much of the wall time other work on
@@ -39,6 +39,8 @@ def _reports() -> tuple[dict[str, list[bench.ChildRun]], str]:
     """Both reports, REPORT_RUNS times each in ABBA order; the runs by variant, or an error."""
     runs: dict[str, list[bench.ChildRun]] = {name: [] for name in VARIANTS}
     names = list(VARIANTS)
+    with tempfile.TemporaryDirectory(prefix="ia-bench-report-") as out:  # warm-up, untimed: file caches, bytecode
+        bench.run_child([CLI, "report", "--out", out], timeout=600)
     for i in range(REPORT_RUNS):
         for name in names if i % 2 == 0 else reversed(names):
             with tempfile.TemporaryDirectory(prefix="ia-bench-report-") as out:

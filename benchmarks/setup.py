@@ -7,13 +7,16 @@ setup_uv_speedup   pip's time / uv's time to install requirements-report.lock   
 Each installer installs every package of ``requirements-report.lock`` (hashes
 required, no dependency resolution beyond the lock) into a new temporary
 virtual environment, with an empty temporary cache, so both download and
-unpack everything; both compile bytecode (pip does by default; uv with
-``--compile-bytecode``, as the Makefile runs it), so the two environments are
-the same. Only the install is timed: the environments are made first, with
-``python -m venv``. pip uses its own configuration on this machine; uv gets the
-same indexes through ``tools/run_uv.py``, as in the Makefile. The two alternate
-(pip, uv, then uv, pip with ``--runs 2``) and are summarised by their medians.
-The project itself is not installed. Exit code is 0 even when the target fails.
+unpack everything. Each runs as the Makefile runs (or, for pip, used to run)
+it: pip compiles every module to bytecode as it installs, uv does not (Python
+compiles a module the first time it is imported and keeps it: the Makefile's
+``.venv`` keeps bytecode even where PYTHONDONTWRITEBYTECODE is set, so the first
+report after a fresh set-up takes a few seconds more, once). Only installing is
+timed: the environments are made first, with ``python -m venv``. pip uses its
+own configuration on this machine; uv gets the same indexes through
+``tools/run_uv.py``, as in the Makefile. The two alternate (pip, uv, then uv,
+pip with ``--runs 2``) and are summarised by their medians. The project itself
+is not installed. Exit code is 0 even when the target fails.
 
     python benchmarks/setup.py [--runs N]
 """
@@ -40,31 +43,35 @@ def _venv(parent: Path, name: str) -> Path:
     return parent / name / "bin" / "python"
 
 
-def _pip(python: Path, cache: Path) -> list[str]:
-    return [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--cache-dir", str(cache),
-            "--require-hashes", "--no-deps", "-r", str(LOCK)]
+def _pip(python: Path, cache: Path) -> list[list[str]]:
+    return [[str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--cache-dir", str(cache),
+             "--require-hashes", "--no-deps", "-r", str(LOCK)]]
 
 
-def _uv(python: Path, cache: Path) -> list[str]:
-    return [sys.executable, str(RUN_UV), "pip", "install", "--quiet", "--python", str(python), "--cache-dir",
-            str(cache), "--compile-bytecode", "--require-hashes", "--no-deps", "-r", str(LOCK)]
+def _uv(python: Path, cache: Path) -> list[list[str]]:
+    return [[sys.executable, str(RUN_UV), "pip", "install", "--quiet", "--python", str(python), "--cache-dir",
+             str(cache), "--require-hashes", "--no-deps", "-r", str(LOCK)]]
 
 
 INSTALLERS = {"pip": _pip, "uv": _uv}
 
 
-def _install(name: str) -> bench.ChildRun:
+def _install(name: str) -> float:
     with tempfile.TemporaryDirectory(prefix=f"ia-bench-setup-{name}-") as tmp:
         python = _venv(Path(tmp), "venv")
         cache = Path(tmp) / "cache"
         cache.mkdir()
-        run = bench.run_child(INSTALLERS[name](python, cache), timeout=1800, env=dict(os.environ))
+        seconds = cpu = 0.0
+        for argv in INSTALLERS[name](python, cache):
+            run = bench.run_child(argv, timeout=1800, env=dict(os.environ))
+            if run.returncode != 0:
+                raise RuntimeError(f"{name} install failed ({run.returncode}):\n{run.stderr[-3000:]}")
+            seconds, cpu = seconds + run.seconds, cpu + run.cpu_seconds
         size = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file())
-    if run.returncode != 0:
-        raise RuntimeError(f"{name} install failed ({run.returncode}):\n{run.stderr[-3000:]}")
-    print(f"  {name}: {run.seconds:.1f} s (CPU {run.cpu_seconds:.1f} s), cache filled with {bench.mib(size)}",
-          flush=True)
-    return run
+        compiled = sum(1 for _ in (python.parent.parent / "lib").rglob("*.pyc"))
+    print(f"  {name}: {seconds:.1f} s (CPU {cpu:.1f} s), {compiled} modules compiled, cache filled with "
+          f"{bench.mib(size)}", flush=True)
+    return seconds
 
 
 def main() -> None:
@@ -77,7 +84,7 @@ def main() -> None:
     try:
         for i in range(runs):
             for name in names if i % 2 == 0 else reversed(names):
-                times[name].append(_install(name).seconds)
+                times[name].append(_install(name))
     except (RuntimeError, subprocess.CalledProcessError) as exc:
         print(f"  {exc}")
         print("target setup_uv_speedup: not measured (an install failed) FAIL")
