@@ -122,3 +122,30 @@ def test_running_notebooks_prints_nothing(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == "2\n"
     assert done.stderr == ""
+
+
+@pytest.mark.notebooks
+def test_cancel_runs_no_notebook_not_yet_started(tmp_path):
+    from inspection_analysis.notebook_runner import start_notebooks
+
+    names = []
+    for i in range(3):
+        nbformat.write(_notebook(["import time\ntime.sleep(0.5)"]), tmp_path / f"0{i}_slow.ipynb")
+        names.append(tmp_path / f"0{i}_slow.ipynb")
+    batch = start_notebooks(tmp_path / "html", notebooks=names, workers=1)
+    batch.cancel()  # returns once the kernel is shut down
+    pages = batch.result(timeout=0)
+    assert len(pages) <= 1, "the one kernel had taken at most the first notebook"
+    assert sorted(p.name for p in (tmp_path / "html").glob("*.html")) == [p.name for p in pages]
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_the_report_runs_the_notebooks_beside_its_own_work(tmp_path):
+    from inspection_analysis.notebook_runner import find_notebooks
+    from inspection_analysis.report import run_report
+
+    result = run_report(out=tmp_path, notebooks=True)
+    pages = sorted((tmp_path / "reports" / "notebooks").glob("*.html"))
+    assert [p.stem for p in pages] == [p.stem for p in find_notebooks()]
+    assert set(pages) <= set(result.files)
