@@ -29,7 +29,7 @@ LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --quiet $(UP
 
 help: ## List the targets
 	@echo "inspection-analysis: make TARGET"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z0-9_-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV)

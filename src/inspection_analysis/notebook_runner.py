@@ -332,15 +332,9 @@ def run_notebooks(
                            timeout=timeout, workers=workers).result()
 
 
-def start_notebooks(
-    out_dir: str | os.PathLike,
-    *,
-    notebooks: Iterable[str | os.PathLike] | None = None,
-    parameters: Mapping[str, Mapping[str, Any]] | None = None,
-    kernel_name: str = "python3",
-    timeout: float = 600,
-    workers: int | None = None,
-) -> NotebookBatch:
+def start_notebooks(out_dir: str | os.PathLike, *, notebooks: Iterable[str | os.PathLike] | None = None,
+                    parameters: Mapping[str, Mapping[str, Any]] | None = None, kernel_name: str = "python3",
+                    timeout: float = 600, workers: int | None = None) -> NotebookBatch:
     """Start :func:`run_notebooks` in the background and return at once.
 
     Parameters
