@@ -162,6 +162,9 @@ def test_add_quarter_cli(tmp_path):
     assert res.returncode == 0, res.stderr
     assert (root / "data" / "raw" / "mps-2019-q1.csv").read_bytes() == f.read_bytes()
     res = _run("add-quarter", str(f), "--round", "mps-2019-q1", env=env)
+    assert res.returncode == 0 and "nothing to do" in res.stdout  # the same add again: nothing to replace
+    f.write_text("round_id,case_id,grade\nmps-2019-q1,A1,good\nmps-2019-q1,A2,good\n")
+    res = _run("add-quarter", str(f), "--round", "mps-2019-q1", env=env)
     assert res.returncode == 2 and "already registered" in res.stderr
     res = _run("add-quarter", str(f), "--round", "mps-2019-q1", "--replace", env=env)
     assert res.returncode == 0 and "kept at" in res.stdout

@@ -196,6 +196,10 @@ def _cmd_add_quarter(args) -> int:
     added = add_quarter(args.file, args.round, label=args.label, assessor=args.assessor, period=args.period,
                         scale=args.scale, reference_date=args.reference_date, force_name=args.force_name,
                         mapping=args.mapping, replace=args.replace, root=args.root)
+    if added.already:
+        print(f"Round {added.round_id} was already added from this file ({added.n_cases} case files, SHA-256 "
+              f"{added.sha256[:12]}...): nothing to do")
+        return 0
     print(f"Added round {added.round_id}: {added.n_cases} case files copied to {added.path} "
           f"(SHA-256 {added.sha256[:12]}...)")
     if added.mapping:

@@ -164,8 +164,14 @@ def test_duplicate_round_refused(root, tmp_path):
     src.write_text(GOOD)
     add_quarter(src, "mps-2019-q1", root=root)
     before = _snapshot(root)
+    assert add_quarter(src, "mps-2019-q1", root=root).already  # the same add again writes nothing
     with pytest.raises(ValueError, match="already registered; add it again with --replace"):
-        add_quarter(src, "mps-2019-q1", root=root)
+        add_quarter(src, "mps-2019-q1", label="another label", root=root)
+    other = tmp_path / "other.csv"
+    other.write_text(GOOD.replace("inadequate", "good"))
+    before[other.name] = other.read_bytes()
+    with pytest.raises(ValueError, match="already registered; add it again with --replace"):
+        add_quarter(other, "mps-2019-q1", root=root)
     with pytest.raises(ValueError, match="already registered"):
         add_quarter(src, "mps-2018", root=root)  # a shipped round
     assert _snapshot(root) == before

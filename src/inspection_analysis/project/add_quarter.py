@@ -55,6 +55,9 @@ class AddedQuarter:
         The stored copy of the column mapping, beside the data.
     backup : pathlib.Path or None
         Where the replaced file was kept (``replace=True`` only).
+    already : bool
+        True when this very add had already been made (the same file, mapping
+        and fields), so nothing was written.
     """
 
     round_id: str
@@ -63,6 +66,7 @@ class AddedQuarter:
     n_cases: int
     mapping: Path | None = None
     backup: Path | None = None
+    already: bool = False
 
 
 def check_writable(folder: Path) -> None:
@@ -193,7 +197,9 @@ def add_quarter(
         If the file, the mapping or the new registry row fails validation
         (a bad option value is blamed on the option). Nothing is written.
     ValueError
-        If the round is already registered and ``replace`` is false, a new
+        If the round is already registered with another file, mapping or
+        fields and ``replace`` is false (the same add made again succeeds,
+        with ``already`` true, and writes nothing), a new
         round lacks ``assessor`` or ``reference_date``, or its force is
         unknown and ``force_name`` is not given. Nothing is written.
     PermissionError
@@ -235,6 +241,9 @@ def add_quarter(
         recover(folder)
         kill_point("locked")
         header, rows = _registry_rows(paths.rounds_path(root))
+        done = None if replace else _already_added(folder, rows, round_id, source, mapping, fields)
+        if done is not None:
+            return done
         rows, new_row = _new_registry(rows, header, round_id, replace, fields, force_name)
         tx = Transaction(folder)
         try:
@@ -244,6 +253,27 @@ def add_quarter(
             raise
         tx.commit()
     return added
+
+
+def _already_added(folder: Path, rows: list[dict], round_id: str, source: Path, mapping, fields: dict):
+    """The round as recorded, if this very add already happened (same file, mapping and fields); else None.
+
+    So the same command run again, after an interruption or by mistake, succeeds without ``--replace``.
+    """
+    row = next((r for r in rows if r["round_id"] == round_id), None)
+    manifest = read_manifest(folder).set_index("path")
+    mine = manifest[(manifest["round_id"] == round_id) & (manifest["kind"] == "cases")]
+    if row is None or len(mine) != 1 or any(v is not None and row.get(k) != v for k, v in fields.items()):
+        return None
+    path, entry = folder / mine.index[0], mine.iloc[0]
+    stored_map = folder / entry["mapping"] if entry["mapping"] else None
+    same_map = (stored_map is None) == (mapping is None) and (
+        mapping is None or sha256_file(mapping) == manifest.loc[entry["mapping"], "sha256"])
+    if not (same_map and path.suffix == source.suffix.lower() and sha256_file(source) == entry["sha256"]):
+        return None
+    n = len(load_cases(path, mapping=load_mapping(stored_map) if stored_map else None,
+                       rounds=load_rounds(folder / "rounds.csv"), round_id=round_id))
+    return AddedQuarter(round_id, path, entry["sha256"], n, stored_map, None, already=True)
 
 
 def _stage(tx: Transaction, folder: Path, source: Path, round_id: str, header, rows, new_row: int, mapping,
