@@ -57,6 +57,9 @@ class ProjectState:
     integrity_warnings : tuple of str
         One sentence per recorded file that changed or went missing since it
         was recorded; empty when every checksum matches.
+    cases : dict of str to pandas.DataFrame
+        Each recorded case-level round's validated case files (as
+        :func:`~inspection_analysis.io.load_cases` returns them), by round id.
     """
 
     data: Path
@@ -68,6 +71,53 @@ class ProjectState:
     case_level_rounds: list[str]
     manifest: pd.DataFrame
     integrity_warnings: tuple[str, ...]
+    cases: dict[str, pd.DataFrame]
+
+    def latest_quarter(self, force: str = "mps") -> str:
+        """The force's latest round (by ``reference_date``) with a recorded case-level file.
+
+        Without one, the latest round of the shipped synthetic sample, whose
+        rows are flagged synthetic: the quarterly notebook then runs on the
+        shipped data and says that its results are synthetic.
+
+        Raises
+        ------
+        ValueError
+            If the force has no recorded case-level round and the synthetic
+            sample none either.
+
+        Examples
+        --------
+        >>> load_project().latest_quarter()  # no recorded file in the shipped data: the synthetic sample's
+        'mps-2018'
+        """
+        synthetic = set() if self.synthetic is None else set(self.synthetic["round_id"].astype(str))
+        for candidates in (set(self.cases), synthetic):
+            mine = self.rounds[(self.rounds["force"] == force) & self.rounds["round_id"].isin(candidates)]
+            if not mine.empty:
+                return str(mine.sort_values(["reference_date", "round_id"], kind="stable")["round_id"].iloc[-1])
+        raise ValueError(f"force {force!r} has no round with case-level data: add one with add-quarter")
+
+    def quarter_cases(self, round_id: str) -> pd.DataFrame:
+        """The case files of one round: its recorded file, else the synthetic sample's rows of that round.
+
+        Raises
+        ------
+        ValueError
+            If the round has neither.
+
+        Examples
+        --------
+        >>> cases = load_project().quarter_cases("mps-2018")
+        >>> len(cases), bool(cases["synthetic"].all())  # 303 cases published for 2018; the rows are synthetic
+        (303, True)
+        """
+        if round_id in self.cases:
+            return self.cases[round_id]
+        if self.synthetic is not None and (self.synthetic["round_id"] == round_id).any():
+            return self.synthetic[self.synthetic["round_id"] == round_id].reset_index(drop=True)
+        raise ValueError(f"round {round_id!r} has no recorded case-level file (add it with add-quarter) "
+                         "and no rows in the synthetic sample")
 
 
 def integrity_warnings(status: pd.DataFrame) -> tuple[str, ...]:
@@ -187,14 +237,14 @@ def _read(data: Path, failing) -> ProjectState:
     changed = {r.path: [Problem(r.path, None, None, None, "the file as add-quarter recorded it: it has changed since "
                                 f"(SHA-256 recorded {r.expected[:12]}..., now {r.actual[:12]}...)")]
                for r in status.itertuples() if r.status == "changed"}
-    frames, problems, omitted = [], [], 0
+    frames, problems, omitted = {}, [], 0
     for entry in manifest[manifest["kind"] == "cases"].itertuples():
         file = data / entry.path
         if not file.exists():
             continue  # named in integrity_warnings
         try:
             mapping = load_mapping(data / entry.mapping) if entry.mapping else None
-            frames.append(load_cases(file, mapping=mapping, rounds=rounds, round_id=entry.round_id))
+            frames[entry.round_id] = load_cases(file, mapping=mapping, rounds=rounds, round_id=entry.round_id)
         except AuditDataError as exc:
             problems += [*changed.get(entry.path, []), *exc.problems]
             omitted += exc.omitted
@@ -203,7 +253,7 @@ def _read(data: Path, failing) -> ProjectState:
         raise AuditDataError(problems, omitted)
     case_rounds: list[str] = []
     if frames:
-        case_counts = to_counts(pd.concat(frames, ignore_index=True), failing=failing, rounds=rounds)
+        case_counts = to_counts(pd.concat(frames.values(), ignore_index=True), failing=failing, rounds=rounds)
         counts = combine_counts(counts, case_counts)
         case_rounds = sorted(case_counts.loc[case_counts["n"] > 0, "round_id"].astype(str).unique())
     synth_dir = data / "synthetic"
@@ -211,4 +261,4 @@ def _read(data: Path, failing) -> ProjectState:
     synthetic = load_cases(synth_files[0], rounds=rounds) if synth_files else None
     files += synth_files[:1]
     return ProjectState(data, rounds, published, counts, synthetic, files, case_rounds, status,
-                        integrity_warnings(status))
+                        integrity_warnings(status), frames)

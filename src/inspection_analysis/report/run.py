@@ -255,14 +255,15 @@ def run_report(
     written += [*fig_files, md, html]
     if notebooks:
         say(6, _STEPS, "executing notebooks")
-        written += _run_notebooks(root / "reports" / "notebooks")
+        written += _run_notebooks(root / "reports" / "notebooks", data_dir)
     v = results["verdict"]
     return ReportResult(v.answer, v.sentence, html, tuple(sorted(written)), inputs.integrity_warnings, accept_changed)
 
 
-def _run_notebooks(out_dir: Path) -> list[Path]:
+def _run_notebooks(out_dir: Path, data_dir: Path) -> list[Path]:
+    """Execute every notebook on the report's data folder (each notebook's ``DATA_DIR`` parameter)."""
     try:
-        from inspection_analysis.project.notebooks import run_notebooks
+        from inspection_analysis.project.notebooks import find_notebooks, run_notebooks
     except ImportError:
         return []
-    return list(run_notebooks(out_dir))
+    return list(run_notebooks(out_dir, parameters={p.stem: {"DATA_DIR": str(data_dir)} for p in find_notebooks()}))
