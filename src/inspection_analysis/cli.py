@@ -5,7 +5,8 @@ Subcommands: ``report``, ``validate``, ``compare``, ``trend``, ``plan``,
 level, so ``inspection-analysis --help`` is fast; each handler imports what it
 needs. Expected errors (bad data, bad options, missing files) are printed as
 one clear message on stderr with exit code 2 (1 for ``validate`` problems),
-never as a traceback. Case identifiers are printed only by ``sample``.
+never as a traceback. Case identifiers are printed only by ``sample``;
+problems in case-identifier columns withhold their values (``Problem.identifier``).
 """
 
 from __future__ import annotations
@@ -54,19 +55,6 @@ _level = _number(float, 0, 1, "a number strictly between 0 and 1")
 _positive_int = _number(int, 1, None, "a whole number of at least 1")
 
 
-def _redacted(problems, mapping=None) -> list[str]:
-    """Problem lines with the values of case-identifier columns withheld."""
-    from dataclasses import replace
-
-    id_headings = {"case_id"} | {k for k, v in (getattr(mapping, "columns", None) or {}).items() if v == "case_id"}
-    lines = []
-    for p in problems:
-        if p.column is not None and p.column.strip().lower() in id_headings and p.value is not None:
-            p = replace(p, value="[case identifier withheld]")
-        lines.append(str(p))
-    return lines
-
-
 def _cmd_report(args) -> int:
     from inspection_analysis.report.run import run_report
 
@@ -110,8 +98,8 @@ def _cmd_validate(args) -> int:
             failed += 1
             total = len(exc.problems) + exc.omitted
             print(f"{file}: {total} problem{'s' if total != 1 else ''}")
-            for line in _redacted(exc.problems, mapping):
-                print(f"  {line}")
+            for problem in exc.problems:  # case identifiers are withheld (Problem.identifier)
+                print(f"  {problem}")
             if exc.omitted:
                 print(f"  ... and {exc.omitted} more not listed")
         except FileNotFoundError as exc:
@@ -367,8 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     except AuditDataError as exc:
         total = len(exc.problems) + exc.omitted
         print(f"error: {total} problem{'s' if total != 1 else ''} in the data:", file=sys.stderr)
-        for line in _redacted(exc.problems):
-            print(f"  {line}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
         return 2
     except (ValueError, OSError) as exc:  # bad option; missing file, permission, lock timeout (OSError)
         print(f"error: {exc}", file=sys.stderr)

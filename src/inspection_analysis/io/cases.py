@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -134,8 +135,15 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
         if clean is not None:
             frames.append(clean)
             files.append((file.name, len(clean)))
-    found.raise_if_any()
+    _withhold_ids(found, mapping).raise_if_any()
     combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     found.add(duplicate_case_problems(combined, files))
-    found.raise_if_any()
+    _withhold_ids(found, mapping).raise_if_any()
     return combined
+
+
+def _withhold_ids(found: Findings, mapping) -> Findings:
+    """Mark the problems of case-identifier columns, whose values are then never printed (``Problem.identifier``)."""
+    found.problems = [replace(p, identifier=True) if p.column is not None and canonical_name(p.column, mapping)
+                      == "case_id" else p for p in found.problems]
+    return found
