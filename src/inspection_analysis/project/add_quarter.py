@@ -71,11 +71,11 @@ class AddedQuarter:
 
 def check_writable(folder: Path) -> None:
     """Raise one clear :class:`PermissionError` if this process may not write in ``folder`` and ``folder/raw``."""
-    for d in (folder, folder / "raw"):
+    for d in (folder, paths.data_folder(folder).raw):
         if d.exists() and not os.access(d, os.W_OK | os.X_OK):
             raise PermissionError(f"cannot write in {d}: permission denied. Nothing was written; ask for write "
                                   "access to the data folder, or work in a copy of it (--root)")
-    for f in (folder / "rounds.csv", manifest_path(folder)):
+    for f in (paths.data_folder(folder).rounds, manifest_path(folder)):
         if f.exists() and not os.access(f, os.W_OK):
             raise PermissionError(f"cannot write {f}: permission denied. Nothing was written")
 
@@ -240,7 +240,7 @@ def add_quarter(
     with data_lock(folder, exclusive=True):
         recover(folder)
         kill_point("locked")
-        header, rows = _registry_rows(paths.rounds_path(root))
+        header, rows = _registry_rows(paths.data_folder(folder).rounds)
         done = None if replace else _already_added(folder, rows, round_id, source, mapping, fields)
         if done is not None:
             return done
@@ -272,20 +272,21 @@ def _already_added(folder: Path, rows: list[dict], round_id: str, source: Path, 
     if not (same_map and path.suffix == source.suffix.lower() and sha256_file(source) == entry["sha256"]):
         return None
     n = len(load_cases(path, mapping=load_mapping(stored_map) if stored_map else None,
-                       rounds=load_rounds(folder / "rounds.csv"), round_id=round_id))
+                       rounds=load_rounds(paths.data_folder(folder).rounds), round_id=round_id))
     return AddedQuarter(round_id, path, entry["sha256"], n, stored_map, None, already=True)
 
 
 def _stage(tx: Transaction, folder: Path, source: Path, round_id: str, header, rows, new_row: int, mapping,
            replace_round: bool) -> AddedQuarter:
     """Stage the file, mapping, registry and manifest, validating the staged copies; nothing is committed here."""
-    staged_registry = tx.write_bytes(folder / "rounds.csv", _csv_bytes(header, rows))
+    layout = paths.data_folder(folder)
+    staged_registry = tx.write_bytes(layout.rounds, _csv_bytes(header, rows))
     try:
         registry = load_rounds(staged_registry)
     except AuditDataError as exc:
         raise _blame_options(exc, new_row) from None
     column_map = load_mapping(mapping) if mapping is not None else None
-    raw = folder / "raw"
+    raw = layout.raw
     target = raw / f"{round_id}{source.suffix.lower()}"
     stored_map = raw / f"{round_id}.mapping.toml" if mapping is not None else None
     manifest = read_manifest(folder)
@@ -305,7 +306,7 @@ def _stage(tx: Transaction, folder: Path, source: Path, round_id: str, header, r
     for entry in mine.itertuples():
         old_file = folder / entry.path
         if entry.kind == "cases" and old_file.exists():
-            backup = folder / "backups" / f"{old_file.stem}.{now.strftime('%Y%m%dT%H%M%S%fZ')}{old_file.suffix}"
+            backup = layout.backups / f"{old_file.stem}.{now.strftime('%Y%m%dT%H%M%S%fZ')}{old_file.suffix}"
             tx.copy_file(backup, old_file)
             entries.append(_entry(backup, folder, sha256_file(old_file), round_id, "backup", "", now))
         if old_file not in (target, stored_map):

@@ -18,7 +18,7 @@ import pandas as pd
 from inspection_analysis import paths
 
 __all__ = ["MANIFEST_COLUMNS", "MANIFEST_KINDS", "sha256_file", "manifest_path", "read_manifest", "check_manifest",
-           "manifest_csv", "data_folder"]
+           "manifest_csv"]
 
 
 MANIFEST_COLUMNS = ("path", "sha256", "round_id", "kind", "mapping", "recorded_at")
@@ -44,11 +44,6 @@ def sha256_file(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def data_folder(data: str | os.PathLike | None) -> Path:
-    """The data folder ``data``, or the project's ``data/`` when it is None."""
-    return Path(data) if data is not None else paths.data_dir()
-
-
 def manifest_path(data: str | os.PathLike | None = None) -> Path:
     """The checksum manifest ``manifest.csv`` in a data folder (default the project's ``data/``).
 
@@ -57,7 +52,7 @@ def manifest_path(data: str | os.PathLike | None = None) -> Path:
     >>> manifest_path().name
     'manifest.csv'
     """
-    return data_folder(data) / "manifest.csv"
+    return paths.data_folder(data).manifest
 
 
 def read_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -145,7 +140,7 @@ def check_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
     >>> list(check_manifest().columns)
     ['path', 'round_id', 'kind', 'expected', 'actual', 'status']
     """
-    folder = data_folder(data)
+    folder = paths.data_folder(data).root
     manifest = read_manifest(folder)
     rows = []
     for entry in manifest.itertuples(index=False):

@@ -144,10 +144,11 @@ def _stray_problems(data: Path, manifest: pd.DataFrame) -> list[Problem]:
     """Files in ``raw/`` and ``backups/`` that the manifest does not record, and symlinks that leave the data folder."""
     recorded = set(manifest["path"])
     problems = []
-    for sub in ("raw", "backups"):
-        folder = data / sub
+    layout = paths.data_folder(data)
+    for folder in (layout.raw, layout.backups):
         if not folder.is_dir():
             continue
+        sub = folder.name
         for p in sorted(folder.iterdir()):
             rel = f"{sub}/{p.name}"
             if p.is_symlink() and not _inside(p, data):
@@ -217,14 +218,15 @@ def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILI
     >>> project.counts.set_index("round_id").loc["mps-2016", ["n", "failures"]].tolist()
     [374, 278]
     """
-    data = Path(data) if data is not None else paths.data_dir()
+    data = paths.data_folder(data).root
     _recover_interrupted(data)
     with data_lock(data, exclusive=False):
         return _read(data, failing)
 
 
 def _read(data: Path, failing) -> ProjectState:
-    rounds_file, published_file = data / "rounds.csv", data / "published" / "published_counts.csv"
+    layout = paths.data_folder(data)
+    rounds_file, published_file = layout.rounds, layout.published
     rounds = load_rounds(rounds_file)
     published = load_published(published_file, rounds=rounds)
     counts = to_counts(published, failing=failing, rounds=rounds)
@@ -256,7 +258,7 @@ def _read(data: Path, failing) -> ProjectState:
         case_counts = to_counts(pd.concat(frames.values(), ignore_index=True), failing=failing, rounds=rounds)
         counts = combine_counts(counts, case_counts)
         case_rounds = sorted(case_counts.loc[case_counts["n"] > 0, "round_id"].astype(str).unique())
-    synth_dir = data / "synthetic"
+    synth_dir = layout.synthetic
     synth_files = sorted(synth_dir.glob("*_case_files_synthetic.csv")) if synth_dir.is_dir() else []
     synthetic = load_cases(synth_files[0], rounds=rounds) if synth_files else None
     files += synth_files[:1]
