@@ -125,49 +125,33 @@ example_mapping_path = _location("example_mapping_path", ("data", "mappings", "e
 class DataFolder:
     """Where each file lives in a data folder: the project's ``data/``, or any folder laid out like it.
 
+    Made by :func:`data_folder`.
+
     Attributes
     ----------
     root : pathlib.Path
         The data folder itself.
-
-    Examples
-    --------
-    >>> layout = DataFolder(Path("/x/data"))
-    >>> layout.rounds.as_posix(), layout.published.as_posix(), layout.raw.as_posix()
-    ('/x/data/rounds.csv', '/x/data/published/published_counts.csv', '/x/data/raw')
+    rounds : pathlib.Path
+        The rounds registry, ``rounds.csv``.
+    published : pathlib.Path
+        The published figures, ``published/published_counts.csv``.
+    raw : pathlib.Path
+        The recorded case-level files and their stored mappings, ``raw/`` (git-ignored).
+    backups : pathlib.Path
+        Files replaced by ``add-quarter --replace``, ``backups/``.
+    manifest : pathlib.Path
+        The checksums of every recorded file, ``manifest.csv``.
+    synthetic : pathlib.Path
+        The generated synthetic samples, ``synthetic/``.
     """
 
     root: Path
-
-    @property
-    def rounds(self) -> Path:
-        """The rounds registry, ``rounds.csv``."""
-        return self.root / "rounds.csv"
-
-    @property
-    def published(self) -> Path:
-        """The published figures, ``published/published_counts.csv``."""
-        return self.root / "published" / "published_counts.csv"
-
-    @property
-    def raw(self) -> Path:
-        """The recorded case-level files and their stored mappings, ``raw/`` (git-ignored)."""
-        return self.root / "raw"
-
-    @property
-    def backups(self) -> Path:
-        """Files replaced by ``add-quarter --replace``, ``backups/``."""
-        return self.root / "backups"
-
-    @property
-    def manifest(self) -> Path:
-        """The checksums of every recorded file, ``manifest.csv``."""
-        return self.root / "manifest.csv"
-
-    @property
-    def synthetic(self) -> Path:
-        """The generated synthetic samples, ``synthetic/``."""
-        return self.root / "synthetic"
+    rounds: Path
+    published: Path
+    raw: Path
+    backups: Path
+    manifest: Path
+    synthetic: Path
 
 
 def data_folder(data: str | os.PathLike | None = None) -> DataFolder:
@@ -175,7 +159,13 @@ def data_folder(data: str | os.PathLike | None = None) -> DataFolder:
 
     Examples
     --------
+    >>> layout = data_folder("/x/data")
+    >>> layout.rounds.as_posix(), layout.published.as_posix(), layout.raw.as_posix()
+    ('/x/data/rounds.csv', '/x/data/published/published_counts.csv', '/x/data/raw')
     >>> data_folder().rounds == rounds_path()
     True
     """
-    return DataFolder(Path(data) if data is not None else data_dir())
+    root = Path(data) if data is not None else data_dir()
+    return DataFolder(root=root, rounds=root / "rounds.csv", published=root / "published" / "published_counts.csv",
+                      raw=root / "raw", backups=root / "backups", manifest=root / "manifest.csv",
+                      synthetic=root / "synthetic")

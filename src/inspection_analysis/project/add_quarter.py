@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from inspection_analysis import paths
-from inspection_analysis.errors import AuditDataError, Problem
+from inspection_analysis.errors import AuditDataError
 from inspection_analysis.io import load_cases, load_mapping, load_rounds
 from inspection_analysis.project.lock import data_lock
 from inspection_analysis.project.manifest import manifest_csv, manifest_path, read_manifest, sha256_file
