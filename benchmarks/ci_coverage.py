@@ -1,4 +1,4 @@
-"""Exact coverage of the interval methods in ``inspection_analysis.stats.proportions``.
+"""Exact coverage of the interval methods in ``inspection_analysis.stats.proportions`` and ``.differences``.
 
 Not a test: a script that prints, for each method, the exact coverage
 probability (the sum over every possible outcome of its binomial probability
@@ -23,7 +23,8 @@ import numpy as np
 from _common import info_line, print_header
 from scipy.stats import binom
 
-from inspection_analysis.stats.proportions import DIFF_METHODS, RATE_METHODS, diff_ci, rate_ci
+from inspection_analysis.stats.differences import DIFF_METHODS, diff_ci
+from inspection_analysis.stats.proportions import RATE_METHODS, rate_ci
 
 LEVEL = 0.95
 RATE_SIZES = (20, 50, 135, 170, 214, 303, 374)

@@ -584,7 +584,7 @@ def test_boschloo_no_larger_than_fisher_one_sided(g1, g2, alternative):
 
 
 def test_exact_tests_refuse_grids_past_their_limit_before_allocating():
-    from inspection_analysis.stats._boschloo import check_grid_size
+    from inspection_analysis.stats._exact_grid import check_grid_size
 
     # Hand: the grid has (n1 + n2 + 1) (n1 + 1) cells; 3999 and 6000 give 10000 * 4000 = 40,000,000, the limit.
     check_grid_size(3999, 6000, "Boschloo")

@@ -32,7 +32,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspection_analysis.stats.proportions import diff_ci, rate_ci
+from inspection_analysis.stats.differences import diff_ci
+from inspection_analysis.stats.proportions import rate_ci
 
 Z95 = 1.959963984540054  # the 97.5% standard normal quantile, qnorm(0.975) in R
 

@@ -97,7 +97,7 @@ def test_interval_and_test_disagree_at_two_files():
     #   d = -0.743316; low = d - sqrt(0^2 + (u2 - p2)^2) = -0.784955;
     #   high = d + sqrt(u1^2 + (p2 - l2)^2) = -0.743316 + 0.659269 = -0.084047.
     # Wholly below 0, while Boschloo's two-sided p = 0.0952 (test_two_new_files_one_sided_can_two_sided_cannot).
-    from inspection_analysis.stats.proportions import diff_ci
+    from inspection_analysis.stats.differences import diff_ci
 
     low, high = diff_ci(0, 2, 278, 374)
     assert (low, high) == (pytest.approx(-0.784955, abs=2e-6), pytest.approx(-0.084047, abs=2e-6))

@@ -19,11 +19,12 @@ from inspection_analysis.analysis.rounds import round_info, round_warnings, roun
 from inspection_analysis.counts.table import check_counts_table
 from inspection_analysis.stats.bayes import prob_improvement
 from inspection_analysis.stats.checks import check_level
+from inspection_analysis.stats.differences import diff_ci
 from inspection_analysis.stats.equivalence import equivalence_test
 from inspection_analysis.stats.hypotests import change_tests
 from inspection_analysis.stats.multiplicity import adjust_pvalues
 from inspection_analysis.stats.power import min_detectable_change, power_change
-from inspection_analysis.stats.proportions import diff_ci, rate_ci
+from inspection_analysis.stats.proportions import rate_ci
 from inspection_analysis.stats.stratified import stratified_test
 
 __all__ = ["compare_rounds", "VERDICTS"]

@@ -17,6 +17,7 @@ from inspection_analysis.stats.bayes import prob_improvement
 from inspection_analysis.stats.bayes_monitor import BetaBinomialMonitor, beta_binomial_monitor
 from inspection_analysis.stats.cusum import BernoulliCusum, bernoulli_cusum
 from inspection_analysis.stats.cusum_arl import CusumARL, CusumLimit, cusum_arl, cusum_limit_for_arl
+from inspection_analysis.stats.differences import diff_ci
 from inspection_analysis.stats.equivalence import equivalence_test
 from inspection_analysis.stats.funnel import FUNNEL_METHODS, funnel_limits
 from inspection_analysis.stats.homogeneity import homogeneity_test
@@ -34,7 +35,7 @@ from inspection_analysis.stats.point_types import (
     latest_status,
 )
 from inspection_analysis.stats.power import ci_sample_size, cohens_h, min_detectable_change, power_change, sample_size
-from inspection_analysis.stats.proportions import diff_ci, rate_ci
+from inspection_analysis.stats.proportions import rate_ci
 from inspection_analysis.stats.ratios import odds_ratio_ci, ratio_ci
 from inspection_analysis.stats.results import ConfidenceInterval, IntervalEstimate, TestResult
 from inspection_analysis.stats.runs import RunsAnalysis, crossings_min, longest_run_max, runs_analysis

@@ -1,4 +1,4 @@
-"""Fast unconditional exact tests for two binomials: Boschloo's and Barnard's.
+"""Fast unconditional exact test for two binomials: Boschloo's (Barnard's is in ``_barnard.py``).
 
 The engine behind ``change_test(method="boschloo" | "barnard" | "barnard_unpooled")``
 and ``critical_count``. It returns the p-values of
@@ -33,15 +33,11 @@ from functools import cached_property
 
 import numpy as np
 
-from inspection_analysis.stats._nuisance import log_comb as _log_comb
-from inspection_analysis.stats._nuisance import logsumexp_rows, max_over_nuisance
+from inspection_analysis.stats._exact_grid import TIE_RTOL, check_grid_size, conditional_log_pmf, windows
+from inspection_analysis.stats._nuisance import log_comb, max_over_nuisance
 
-__all__ = ["BoschlooRegion", "boschloo_test", "boschloo_tests", "barnard_test", "max_over_nuisance", "MAX_GRID_CELLS",
-           "check_grid_size"]
+__all__ = ["BoschlooRegion", "boschloo_test", "boschloo_tests"]
 
-# scipy.stats.boschloo_exact includes tables whose Fisher p-value is within this
-# relative tolerance of the observed one (scipy gh-14178); we do the same.
-_TIE_RTOL = 1e-13
 # Cells whose Fisher p-value lies this close (relative) to the threshold are
 # re-evaluated with scipy's hypergeometric cdf, so the region matches scipy's.
 _RECHECK_REL = 1e-9
@@ -49,72 +45,12 @@ _RECHECK_REL = 1e-9
 _LINEAR_FLOOR = 1e-280
 # Up to this many case files in all, C(n1 + n2, s) <= 2.7e299 fits in a double: the pmf grid is built by products.
 _LINEAR_TOTAL = 1000
-# The most (n1 + n2 + 1) x (n1 + 1) grid cells each test may hold: at their peak Boschloo's test needs about
-# 20 bytes a cell and Barnard's about 75, so either limit is under 1 GB of memory.
-MAX_GRID_CELLS = {"Boschloo": 40_000_000, "Barnard": 12_000_000}
-
-
-def check_grid_size(n1: int, n2: int, test: str) -> None:
-    """Raise ``ValueError`` before an exact test would build a grid of more than ``MAX_GRID_CELLS[test]`` cells.
-
-    Parameters
-    ----------
-    n1, n2 : int
-        Case files in the group whose failures index the grid's columns, and in the other group.
-    test : {"Boschloo", "Barnard"}
-        The test, which sets the limit.
-
-    Raises
-    ------
-    ValueError
-        Naming both group sizes, the cells needed and the limit.
-
-    Examples
-    --------
-    >>> check_grid_size(374, 170, "Boschloo")
-    >>> check_grid_size(10**10, 374, "Boschloo")
-    Traceback (most recent call last):
-    ...
-    ValueError: Boschloo's exact test for groups of n1=10000000000 and n2=374 case files needs ...
-    """
-    cells = (n1 + n2 + 1) * (n1 + 1)
-    limit = MAX_GRID_CELLS[test]
-    if cells > limit:
-        raise ValueError(f"{test}'s exact test for groups of n1={n1} and n2={n2} case files needs a grid of "
-                         f"{cells:,} cells, more than its limit of {limit:,} (about 1 GB of memory); for samples "
-                         "this large use the score or chi-squared test, which agree closely with it there")
-
 
 def _hypergeom_cdf(k, s, n1: int, n2: int) -> np.ndarray:
     """``P(A <= k | A + B = s)``: ``scipy.stats.hypergeom.cdf(k, n1 + n2, s, n1)``, the documented call."""
     from scipy.stats import hypergeom
 
     return hypergeom.cdf(k, n1 + n2, s, n1)
-
-
-def _windows(values: np.ndarray, width: int) -> np.ndarray:
-    """Every run of ``width`` consecutive values, one per row: a read-only strided view, not a copy.
-
-    :func:`numpy.lib.stride_tricks.sliding_window_view` of a 1-D array,
-    without its argument handling (a noticeable part of a small test).
-    """
-    step = values.strides[0]
-    return np.lib.stride_tricks.as_strided(values, (values.size - width + 1, width), (step, step), writeable=False)
-
-
-def _conditional_log_pmf(n1: int, n2: int) -> np.ndarray:
-    """``log P(A = a | A + B = s)`` (hypergeometric) laid out as ``[s, a]``; ``-inf`` off the support.
-
-    Row ``s`` is ``log C(n1, a) + log C(n2, s - a) - log C(n1 + n2, s)``; the
-    ``log C(n2, s - a)`` part is a sliding window over ``log C(n2, .)`` padded
-    with ``-inf``, so no index arithmetic is needed.
-    """
-    total = n1 + n2
-    pad = np.full(n1, -np.inf)
-    padded = np.concatenate([pad, _log_comb(n2), pad])  # padded[j] = log C(n2, j - n1)
-    # row s, column a needs padded[s - a + n1]: a window of the reversed array
-    windows = _windows(padded[::-1], n1 + 1)[::-1]  # windows[s, a] = padded[s + n1 - a]
-    return windows[: total + 1] + (_log_comb(n1)[None, :] - _log_comb(total)[:, None])
 
 
 class BoschlooRegion:
@@ -163,7 +99,7 @@ class BoschlooRegion:
 
     @cached_property
     def _log_pmf(self) -> np.ndarray:
-        return _conditional_log_pmf(self.n1, self.n2)
+        return conditional_log_pmf(self.n1, self.n2)
 
     @cached_property
     def _cdf(self) -> np.ndarray:
@@ -177,11 +113,11 @@ class BoschlooRegion:
         if n1 + n2 > _LINEAR_TOTAL:
             pmf = np.exp(self._log_pmf)
         else:
-            comb1 = np.exp(_log_comb(n1))
+            comb1 = np.exp(log_comb(n1))
             padded = np.zeros(2 * n1 + n2 + 1)
-            padded[n1 : n1 + n2 + 1] = comb1 if n2 == n1 else np.exp(_log_comb(n2))
-            pmf = _windows(padded[::-1], n1 + 1)[::-1] * comb1  # C(n2, s - a) C(n1, a)
-            pmf /= np.exp(_log_comb(n1 + n2))[:, None]
+            padded[n1 : n1 + n2 + 1] = comb1 if n2 == n1 else np.exp(log_comb(n2))
+            pmf = windows(padded[::-1], n1 + 1)[::-1] * comb1  # C(n2, s - a) C(n1, a)
+            pmf /= np.exp(log_comb(n1 + n2))[:, None]
         return np.cumsum(pmf, axis=1, out=pmf)
 
     @cached_property
@@ -216,13 +152,13 @@ class BoschlooRegion:
         """
         n1, total = self.n1, self.n1 + self.n2
         stat = self.fisher_less(x1, x2)
-        threshold = stat * (1 + _TIE_RTOL)
+        threshold = stat * (1 + TIE_RTOL)
         if stat > _LINEAR_FLOOR:
             grid, limit, log_scale = self._cdf, threshold, False
             tol = _RECHECK_REL * limit
         else:  # tiny p-values: log scale; scipy's own value may have underflowed
             grid, log_scale = self._log_cdf, True
-            limit = np.log(threshold) if stat > 0.0 else grid[x1 + x2, x1] + _TIE_RTOL
+            limit = np.log(threshold) if stat > 0.0 else grid[x1 + x2, x1] + TIE_RTOL
             tol = _RECHECK_REL if stat > 0.0 else 0.0
         s = np.arange(total + 1)
         # the cdf does not decrease along a row, so on each total s the cells below column sure[s] are inside,
@@ -336,81 +272,3 @@ def boschloo_tests(x1: int, n1: int, x2: int, n2: int, alternatives) -> dict[str
         stat, p = less if less[1] < greater[1] else greater
         sides["two-sided"] = (stat, min(1.0, 2.0 * p))
     return {alternative: sides[alternative] for alternative in alternatives}
-
-
-def barnard_test(
-    x1: int, n1: int, x2: int, n2: int, alternative: str = "two-sided", *, pooled: bool = True
-) -> tuple[float, float]:
-    """Barnard's exact unconditional test (Wald statistic) for two binomial proportions.
-
-    Parameters
-    ----------
-    x1, n1, x2, n2 : int
-        Failures and case files in group 1 (later) and group 2 (earlier).
-    alternative : {"two-sided", "less", "greater"}
-        ``"less"``: H1 p1 < p2.
-    pooled : bool
-        Pooled (score) or unpooled (Wald) variance in the statistic.
-
-    Returns
-    -------
-    statistic : float
-        The Wald statistic ``(p1 - p2) / se`` of the observed table, as
-        :func:`scipy.stats.barnard_exact` defines it (0 when ``p1 == p2``).
-    pvalue : float
-        The supremum over ``pi`` of the probability of the region
-        ``T <= t`` ("less"), ``T >= t`` ("greater") or ``|T| >= |t|``.
-
-    Notes
-    -----
-    The statistic grid is computed with scipy's floating-point operations.
-    Tables whose statistic equals the observed one to a relative 1e-13 are
-    counted as ties and kept in the region, as scipy's Boschloo test does
-    (scipy gh-14178). scipy's ``barnard_exact`` compares without tolerance and
-    so drops tables tied in exact arithmetic whose floating-point statistics
-    differ in the last bit: for 1/7 against 7/7 (``"less"``) the tables
-    (1, 7) and (0, 6) both have ``z = -sqrt(10.5)``, scipy returns 0.000547
-    and the exact answer, returned here, is 0.000916. Otherwise the two agree.
-    The region's conditional probabilities ``q_s`` are summed in log space
-    along each total ``s``.
-
-    References
-    ----------
-    .. [1] Barnard, G. A. (1947). Significance tests for 2 x 2 tables.
-       Biometrika 34(1/2), 123-138.
-
-    Examples
-    --------
-    >>> stat, p = barnard_test(7, 15, 12, 15, "less")
-    >>> print(f"{stat:.4f} {p:.4f}")
-    -1.8943 0.0341
-    """
-    check_grid_size(n1, n2, "Barnard")
-    total = n1 + n2
-    s = np.arange(total + 1, dtype=np.int64)[:, None]
-    a = np.arange(n1 + 1, dtype=np.int64)[None, :]
-    b = s - a
-    valid = (b >= 0) & (b <= n2)
-    b_in = np.clip(b, 0, n2)
-    p1, p2 = a / n1, b_in / n2
-    if pooled:
-        p = (a + b_in) / total
-        variances = p * (1 - p) * (1 / n1 + 1 / n2)
-    else:
-        variances = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wald = np.divide(p1 - p2, np.sqrt(variances))
-    wald[p1 == p2] = 0
-    observed = wald[x1 + x2, x1]
-    # keep tables tied in exact arithmetic (an infinite statistic needs no tolerance)
-    tol = _TIE_RTOL * max(1.0, abs(observed)) if np.isfinite(observed) else 0.0
-    if alternative == "two-sided":
-        region = np.abs(wald) >= abs(observed) - tol
-    elif alternative == "less":
-        region = wald <= observed + tol
-    else:
-        region = wald >= observed - tol
-    log_pmf = np.where(valid & region, _conditional_log_pmf(n1, n2), -np.inf)
-    log_q = np.minimum(logsumexp_rows(log_pmf), 0.0)
-    pvalue, _ = max_over_nuisance(log_q)
-    return float(observed), pvalue

@@ -39,7 +39,8 @@ def _exact_one(method: str, x1: int, n1: int, x2: int, n2: int, alternatives) ->
 
         table = [[x1, x2], [n1 - x1, n2 - x2]]
         return {alt: tuple(float(v) for v in fisher_exact(table, alternative=alt)) for alt in alternatives}
-    from inspection_analysis.stats._boschloo import barnard_test, boschloo_tests
+    from inspection_analysis.stats._barnard import barnard_test
+    from inspection_analysis.stats._boschloo import boschloo_tests
 
     if method == "boschloo":
         return boschloo_tests(x1, n1, x2, n2, alternatives)
@@ -114,7 +115,7 @@ def change_test(x1, n1, x2, n2, *, method: str = "boschloo", alternative: str = 
         do not broadcast, an unknown ``method`` or ``alternative``, or rounds
         too large for an unconditional exact test's grid of
         ``(n1 + n2 + 1) (n1 + 1)`` cells (more than
-        :data:`~inspection_analysis.stats._boschloo.MAX_GRID_CELLS`: 40 million
+        :data:`~inspection_analysis.stats._exact_grid.MAX_GRID_CELLS`: 40 million
         for Boschloo, 12 million for Barnard, about 1 GB each).
 
     Notes
