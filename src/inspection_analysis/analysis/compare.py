@@ -81,15 +81,15 @@ def pair_statistics(x1, n1, x2, n2, *, confidence_level, test, margin) -> dict[s
          pvalue=tests["two-sided"].pvalue, pvalue_improvement=tests["less"].pvalue,
          prob_improvement=prob_improvement(*counts))
     out["equivalent_within_margin"] = np.zeros(x1.shape, dtype=bool)
-    out["equivalent_within_margin"][full] = equivalence_test(*counts, margin=margin).pvalue < alpha
+    out["equivalent_within_margin"][full] = equivalence_test(*counts, margin=margin).pvalue <= alpha
     return out
 
 
 def verdict_of(pvalue: float, difference: float, alpha: float) -> str:
-    """The verdict: the two-sided test decides significance, the sign of the change its direction."""
+    """The verdict: the two-sided test decides significance (``p <= alpha``), the sign of the change its direction."""
     if math.isnan(pvalue):
         return VERDICTS[3]
-    if pvalue < alpha:
+    if pvalue <= alpha:
         return VERDICTS[0] if difference < 0 else VERDICTS[1]
     return VERDICTS[2]
 
@@ -161,7 +161,7 @@ def _simpson_warning(row: dict, alpha: float) -> str | None:
     if math.isnan(odds) or math.isnan(row["pvalue"]):
         return None
     crude_sign, adj_sign = np.sign(row["difference"]), np.sign(math.log(odds)) if odds > 0 else -1.0
-    crude_sig, adj_sig = row["pvalue"] < alpha, p_adj < alpha
+    crude_sig, adj_sig = row["pvalue"] <= alpha, p_adj <= alpha
     if crude_sign * adj_sign < 0 or crude_sig != adj_sig:
         return (
             "case mix: the crude comparison and the comparison adjusted for case type disagree "

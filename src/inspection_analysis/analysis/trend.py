@@ -106,19 +106,19 @@ def trend(counts, force="mps", *, rounds, alpha=0.05) -> TrendResult:
     two = trend_test(x, n, scores=table["score"].to_numpy())
     falling = trend_test(x, n, scores=table["score"].to_numpy(), alternative="less")
     homog = homogeneity_test(np.column_stack([x, n - x]))
-    if two.pvalue < alpha:
+    if two.pvalue <= alpha:
         found = f"a significant {'falling' if two.z < 0 else 'rising'} trend"
     else:
         found = "no significant linear trend"
-    differ = "differ significantly" if homog.pvalue < alpha else "do not differ significantly"
+    differ = "differ significantly" if homog.pvalue <= alpha else "do not differ significantly"
     sentence = (
-        f"Across {len(table)} rounds with published counts ({table['label'].iloc[0]} to "
+        f"Across {len(table)} rounds with failure counts ({table['label'].iloc[0]} to "
         f"{table['label'].iloc[-1]}) the failure rate went {', '.join(say.pct(r) for r in table['rate'])}. "
         f"The Cochran-Armitage test finds {found} ({say.format_p(two.pvalue)}; one-sided for a falling rate "
         f"{say.format_p(falling.pvalue)}); the rates {differ} between rounds "
         f"(chi-squared test of homogeneity, {say.format_p(homog.pvalue)})."
     )
-    if two.pvalue >= alpha:
+    if two.pvalue > alpha:
         sentence += " No significant trend is not evidence that the rate stayed the same."
     return TrendResult(force=force, table=table, statistic=float(two.statistic), pvalue=float(two.pvalue),
                        pvalue_falling=float(falling.pvalue), z=float(two.z),
