@@ -179,7 +179,9 @@ def run_report(
         every table written.
     notebooks : bool, default True
         Also execute the notebooks and render them to ``reports/notebooks/``
-        when :mod:`inspection_analysis.project.notebooks` imports.
+        when the notebook packages are installed. They run in parallel, in
+        their own kernels, while the report itself is computed
+        (:func:`inspection_analysis.project.notebooks.start_notebooks`).
     progress : callable, optional
         Called as ``progress(step, total, what)`` before each long step.
 
@@ -218,6 +220,18 @@ def run_report(
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     root = Path(out).resolve() if out is not None else paths.project_root()
+    # The notebooks run in the background, in their own kernels, while the report is computed.
+    batch = _start_notebooks(root / "reports" / "notebooks") if notebooks else None
+    try:
+        return _report(data_dir, root, failing, confidence_level, publish, say, batch)
+    finally:
+        if batch is not None:
+            batch.cancel()  # after an error: run no more notebooks; a no-op once they are done
+
+
+def _report(data_dir: Path, root: Path, failing: str, confidence_level: float, publish: bool, say,
+            batch) -> ReportResult:
+    """The steps of :func:`run_report`; ``batch`` is the notebooks already running, or ``None``."""
     say(1, _STEPS, "checking data files against the manifest")
     warnings = _integrity(data_dir)
     say(2, _STEPS, "loading and validating data")
@@ -234,16 +248,19 @@ def run_report(
     html = root / "reports" / "report.html"
     html.write_text(render_html(results, tables, figures, inputs, warnings, publish), encoding="utf-8")
     written += [*fig_files, md, html]
-    if notebooks:
+    if batch is not None:
         say(7, _STEPS, "executing notebooks")
-        written += _run_notebooks(root / "reports" / "notebooks")
+        written += batch.result()
     v = results["verdict"]
     return ReportResult(v.answer, v.sentence, html, tuple(sorted(written)), tuple(warnings))
 
 
-def _run_notebooks(out_dir: Path) -> list[Path]:
-    try:
-        from inspection_analysis.project.notebooks import run_notebooks
-    except ImportError:
-        return []
-    return list(run_notebooks(out_dir))
+def _start_notebooks(out_dir: Path):
+    """Start the notebooks in the background; ``None`` without the notebook packages (extra ``notebooks``)."""
+    from importlib.util import find_spec
+
+    if any(find_spec(name) is None for name in ("nbclient", "nbconvert", "ipykernel")):
+        return None
+    from inspection_analysis.project.notebooks import start_notebooks
+
+    return start_notebooks(out_dir)
