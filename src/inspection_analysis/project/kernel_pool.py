@@ -30,10 +30,14 @@ import queue
 import shutil
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from inspection_analysis.project.forked_kernel import ForkedKernel, can_fork, fork_kernel
+from inspection_analysis.project.kernel_state import import_modules
 
 __all__ = ["KernelPool", "NotebookRun", "notebook_modules", "usable_cores"]
 
@@ -42,6 +46,8 @@ __all__ = ["KernelPool", "NotebookRun", "notebook_modules", "usable_cores"]
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: Environment the kernels get on top of the caller's.
 KERNEL_ENVIRONMENT = {"MPLBACKEND": INLINE_BACKEND, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+# The kernels keep no history file.
+_KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
 # Code run silently in a kernel (no output, no execution count, no history); it binds no names.
 _WARM = "__import__('inspection_analysis.project.kernel_state', fromlist=['_']).snapshot_kernel_state({modules!r})"
 _RESET = "__import__('inspection_analysis.project.kernel_state', fromlist=['_']).restore_kernel_state({cwd!r})"
@@ -107,6 +113,12 @@ class KernelPool:
         :func:`~inspection_analysis.project.kernel_state.snapshot_kernel_state`).
     startup_timeout : float, default 60
         Seconds a kernel may take to start.
+    fork : bool, default False
+        Fork the first kernels from this process, so that they start with
+        the modules it has imported (see
+        :mod:`inspection_analysis.project.forked_kernel`), when it runs a
+        single thread; otherwise, and for a kernel that replaces one, launch
+        a new Python process as Jupyter does.
 
     Raises
     ------
@@ -137,7 +149,7 @@ class KernelPool:
     """
 
     def __init__(self, size: int | None = None, *, kernel_name: str = "python3", cwd: str | os.PathLike | None = None,
-                 preload: Iterable[str] = (), startup_timeout: float = 60):
+                 preload: Iterable[str] = (), startup_timeout: float = 60, fork: bool = False):
         size = usable_cores() if size is None else size
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ValueError(f"size must be a whole number of kernels of at least 1, got {size!r}")
@@ -152,6 +164,12 @@ class KernelPool:
         self._futures: list[concurrent.futures.Future] = []
         self._closed = False
         self._sockets = tempfile.mkdtemp(prefix="ia-kernels-")
+        # Forked before any thread of the pool starts: forking is safe only from a single thread.
+        self._forked: list[ForkedKernel | None] = [None] * size
+        if fork and can_fork():
+            # Imported here, once, rather than in every kernel (pyplot too: each kernel loads it).
+            import_modules([*self.preload, "matplotlib.pyplot"])
+            self._forked = [self._fork(i) for i in range(size)]
         self._threads = [threading.Thread(target=self._serve, args=(i,), name=f"ia-kernel-{i}", daemon=True)
                          for i in range(size)]
         for thread in self._threads:
@@ -242,7 +260,7 @@ class KernelPool:
         loop = asyncio.get_running_loop()
         kernel, failure = None, None
         try:
-            kernel = await self._start(index)
+            kernel = await self._start(index, self._forked[index])
         except Exception as exc:  # noqa: BLE001 - handed to every notebook this thread takes
             failure = exc
         try:
@@ -265,13 +283,26 @@ class KernelPool:
             if kernel is not None:
                 await self._stop(kernel)
 
-    async def _start(self, index: int):
+    def _fork(self, index: int) -> ForkedKernel:
+        """A kernel forked from this process (see :mod:`inspection_analysis.project.forked_kernel`)."""
+        from jupyter_client.connect import write_connection_file
+
+        path = os.path.join(self._sockets, f"f{index}")
+        connection_file, _ = write_connection_file(f"{path}.json", ip=path, transport="ipc",
+                                                   key=uuid.uuid4().hex.encode(), kernel_name=self.kernel_name)
+        env = {**os.environ, **KERNEL_ENVIRONMENT, "JPY_PARENT_PID": str(os.getpid())}
+        return fork_kernel(connection_file, cwd=self.cwd, env=env, extra_arguments=list(_KERNEL_ARGUMENTS))
+
+    async def _start(self, index: int, forked: ForkedKernel | None = None):
         from jupyter_client.manager import AsyncKernelManager
 
-        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
-                                ip=os.path.join(self._sockets, f"k{index}-{id(self) % 10_000}"))
-        await km.start_kernel(cwd=self.cwd, env={**os.environ, **KERNEL_ENVIRONMENT},
-                              extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        if forked is not None:
+            km = forked
+        else:
+            km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
+                                    ip=os.path.join(self._sockets, f"k{index}-{id(self) % 10_000}"))
+            await km.start_kernel(cwd=self.cwd, env={**os.environ, **KERNEL_ENVIRONMENT},
+                                  extra_arguments=list(_KERNEL_ARGUMENTS))
         kc = km.client()
         kc.start_channels()
         try:

@@ -124,14 +124,22 @@ class NotebookBatch:
         """
         return self._done.result(timeout)
 
-    def cancel(self) -> None:
+    def cancel(self, wait: bool = True) -> None:
         """Run no notebook not yet started; wait for the running ones and the kernels' shutdown.
+
+        Parameters
+        ----------
+        wait : bool, default True
+            With ``False``, return at once; ``result()`` then gives the pages
+            of the notebooks that ran.
 
         Returns
         -------
         None
         """
         self._pool.cancel()
+        if not wait:
+            return
         try:
             self._done.exception()
         except concurrent.futures.CancelledError:  # pragma: no cover - never cancelled itself

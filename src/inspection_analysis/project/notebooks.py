@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from inspection_analysis.paths import project_root
+from inspection_analysis.project.forked_kernel import can_fork
 from inspection_analysis.project.kernel_pool import KernelPool, notebook_modules, usable_cores
+from inspection_analysis.project.kernel_state import import_modules
 from inspection_analysis.project.notebook_batch import NotebookBatch, NotebookExecutionError, execution_error
 from inspection_analysis.project.notebook_pages import render_html
+from inspection_analysis.project.notebook_process import NotebookProcess, start_in_child
 
-__all__ = ["NotebookBatch", "NotebookExecutionError", "execute_notebook", "find_notebooks", "render_html",
+__all__ = ["NotebookBatch", "NotebookExecutionError", "NotebookProcess", "execute_notebook", "find_notebooks", "render_html",
            "run_notebooks", "start_notebooks"]
 
 
@@ -165,6 +169,19 @@ def execute_notebook(
     return run.notebook
 
 
+def _without_iri_checker() -> None:
+    """Keep jsonschema from loading its optional IRI checker in this process, unless it has already.
+
+    nbformat validates notebooks with jsonschema, which loads rfc3987-syntax
+    when it is installed (JupyterLab brings it in: ``make lab`` and ``make
+    test`` install it) and builds that package's grammar as it imports it:
+    seconds of CPU, for a format no notebook schema uses. Called only where
+    the notebooks are run in a process of their own.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # an import of it now fails, as if not installed
+
+
 def _library_modules() -> list[str]:
     """Every module of this package: the notebooks are thin, the work is done by these (and what they import)."""
     import pkgutil
@@ -244,7 +261,7 @@ def run_notebooks(
 
 def start_notebooks(out_dir: str | os.PathLike, *, notebooks: Iterable[str | os.PathLike] | None = None,
                     parameters: Mapping[str, Mapping[str, Any]] | None = None, kernel_name: str = "python3",
-                    timeout: float = 600, workers: int | None = None) -> NotebookBatch:
+                    timeout: float = 600, workers: int | None = None) -> NotebookBatch | NotebookProcess:
     """Start :func:`run_notebooks` in the background and return at once.
 
     Parameters
@@ -254,9 +271,9 @@ def start_notebooks(out_dir: str | os.PathLike, *, notebooks: Iterable[str | os.
 
     Returns
     -------
-    NotebookBatch
+    NotebookProcess or NotebookBatch
         Its ``result()`` waits for the pages; ``cancel()`` stops the notebooks
-        not yet started.
+        not yet started and waits for the others.
 
     Raises
     ------
@@ -266,7 +283,14 @@ def start_notebooks(out_dir: str | os.PathLike, *, notebooks: Iterable[str | os.
     Notes
     -----
     The report calls this before computing its own tables, so the kernels
-    start and the notebooks run while it works.
+    start and the notebooks run while it works. From a process running a
+    single thread (the report's), every module of this package and
+    matplotlib.pyplot are imported first; then a child process is forked
+    (:mod:`inspection_analysis.project.notebook_process`) that reads the
+    notebooks, forks the kernels from itself, drives them and renders the
+    pages, so that neither it nor the kernels import any of that again, and
+    this process keeps its interpreter to itself. Otherwise the same runs in
+    threads of this process, with kernels launched as Jupyter launches them.
 
     Examples
     --------
@@ -284,10 +308,34 @@ def start_notebooks(out_dir: str | os.PathLike, *, notebooks: Iterable[str | os.
     unknown = sorted(set(parameters) - {p.stem for p in sources})
     if unknown:
         raise ValueError(f"parameters given for notebooks that are not being run: {', '.join(unknown)}")
-    nbs = [_load(source, parameters.get(source.stem), kernel_name) for source in sources]
     size = min(workers or usable_cores(), len(sources))
-    preload = [*notebook_modules(nbs), *_library_modules()]
-    pool = KernelPool(size, kernel_name=kernel_name, cwd=sources[0].parent, preload=preload)
-    futures = [pool.submit(nb, timeout=timeout, cwd=source.parent) for nb, source in zip(nbs, sources)]
-    pool.close(wait=False)  # each kernel shuts down as soon as the queue is empty
-    return NotebookBatch(pool, sources, futures, Path(out_dir))
+
+    def batch() -> NotebookBatch:
+        nbs = [_load(source, parameters.get(source.stem), kernel_name) for source in sources]
+        preload = [*notebook_modules(nbs), *_library_modules()]
+        pool = KernelPool(size, kernel_name=kernel_name, cwd=sources[0].parent, preload=preload, fork=True)
+        futures = [pool.submit(nb, timeout=timeout, cwd=source.parent) for nb, source in zip(nbs, sources)]
+        pool.close(wait=False)  # each kernel shuts down as soon as the queue is empty
+        return NotebookBatch(pool, sources, futures, Path(out_dir))
+
+    if not can_fork():
+        return batch()
+    import_modules([*_library_modules(), "matplotlib.pyplot"])
+    running: list[NotebookBatch] = []
+    cancelled: list[bool] = []
+
+    def run() -> list[Path]:
+        _without_iri_checker()
+        if cancelled:
+            return []
+        running.append(batch())
+        if cancelled:  # cancelled while the batch was being made
+            running[0].cancel(wait=False)
+        return running[0].result()
+
+    def cancel() -> None:
+        cancelled.append(True)
+        for each in running:
+            each.cancel(wait=False)
+
+    return start_in_child(run, cancel)
