@@ -156,8 +156,14 @@ def test_add_quarter_cli(tmp_path):
     f = tmp_path / "q.csv"
     f.write_text("round_id,case_id,grade\nmps-2019-q1,A1,good\nmps-2019-q1,A2,inadequate\n")
     res = _run("add-quarter", str(f), "--round", "mps-2019-q1", "--label", "2019 Q1", env=env)
+    assert res.returncode == 2 and "a new round needs --assessor" in res.stderr
+    res = _run("add-quarter", str(f), "--round", "mps-2019-q1", "--label", "2019 Q1", "--assessor", "force_audit",
+               "--reference-date", "2019-03-31", env=env)
     assert res.returncode == 0, res.stderr
     assert (root / "data" / "raw" / "mps-2019-q1.csv").read_bytes() == f.read_bytes()
+    res = _run("add-quarter", str(f), "--round", "mps-2019-q1", env=env)
+    assert res.returncode == 0 and "nothing to do" in res.stdout  # the same add again: nothing to replace
+    f.write_text("round_id,case_id,grade\nmps-2019-q1,A1,good\nmps-2019-q1,A2,good\n")
     res = _run("add-quarter", str(f), "--round", "mps-2019-q1", env=env)
     assert res.returncode == 2 and "already registered" in res.stderr
     res = _run("add-quarter", str(f), "--round", "mps-2019-q1", "--replace", env=env)
@@ -165,7 +171,8 @@ def test_add_quarter_cli(tmp_path):
     before = (root / "data" / "rounds.csv").read_bytes()
     bad = tmp_path / "bad.csv"
     bad.write_text("round_id,case_id,grade\nmps-2019-q2,A1,goood\n")
-    res = _run("add-quarter", str(bad), "--round", "mps-2019-q2", env=env)
+    res = _run("add-quarter", str(bad), "--round", "mps-2019-q2", "--assessor", "force_audit", "--reference-date",
+               "2019-06-30", env=env)
     assert res.returncode == 2 and "goood" in res.stderr and "Traceback" not in res.stderr
     assert (root / "data" / "rounds.csv").read_bytes() == before
     assert not (root / "data" / "raw" / "mps-2019-q2.csv").exists()

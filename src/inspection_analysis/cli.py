@@ -5,7 +5,8 @@ Subcommands: ``report``, ``validate``, ``compare``, ``trend``, ``plan``,
 level, so ``inspection-analysis --help`` is fast; each handler imports what it
 needs. Expected errors (bad data, bad options, missing files) are printed as
 one clear message on stderr with exit code 2 (1 for ``validate`` problems),
-never as a traceback. Case identifiers are printed only by ``sample``.
+never as a traceback. Case identifiers are printed only by ``sample``;
+problems in case-identifier columns withhold their values (``Problem.identifier``).
 """
 
 from __future__ import annotations
@@ -54,38 +55,34 @@ _level = _number(float, 0, 1, "a number strictly between 0 and 1")
 _positive_int = _number(int, 1, None, "a whole number of at least 1")
 
 
-def _redacted(problems, mapping=None) -> list[str]:
-    """Problem lines with the values of case-identifier columns withheld."""
-    from dataclasses import replace
-
-    id_headings = {"case_id"} | {k for k, v in (getattr(mapping, "columns", None) or {}).items() if v == "case_id"}
-    lines = []
-    for p in problems:
-        if p.column is not None and p.column.strip().lower() in id_headings and p.value is not None:
-            p = replace(p, value="[case identifier withheld]")
-        lines.append(str(p))
-    return lines
-
-
 def _cmd_report(args) -> int:
     from inspection_analysis.report.run import run_report
 
     result = run_report(data=args.data, out=args.out, failing=args.failing, confidence_level=args.confidence_level,
-                        publish=args.publish, notebooks=not args.no_notebooks, progress=_progress)
-    for warning in result.integrity_warnings:
-        print(f"WARNING: {warning}", file=sys.stderr)
+                        publish=args.publish, notebooks=not args.no_notebooks, force=args.force,
+                        accept_changed=args.accept_changed, progress=_progress)
+    _print_integrity(result.integrity_warnings)
     print(result.verdict_sentence)
     print(f"Report written to {result.html}")
+    if result.integrity_warnings and not result.accepted_changes:
+        print("error: recorded data files changed since they were recorded (see the warnings above and at the top "
+              "of the report). Check them; if the changes are intended, run the report again with --accept-changed, "
+              "which records the acceptance in the report", file=sys.stderr)
+        return 1
     return 0
+
+
+def _print_integrity(warnings) -> None:
+    for warning in warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
 
 
 def _cmd_validate(args) -> int:
     from inspection_analysis.errors import AuditDataError
-    from inspection_analysis.io import load_cases, load_mapping, load_rounds
+    from inspection_analysis.io import load_cases, load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else None
-    root = _data_root(args)
-    rounds = load_rounds(root / "rounds.csv" if root else None)
+    rounds = _project(args, "ri_or_inadequate").rounds
     if args.round and not (rounds["round_id"] == args.round).any():
         import pandas as pd
 
@@ -96,13 +93,13 @@ def _cmd_validate(args) -> int:
     failed = 0
     for file in args.files:
         try:
-            cases = load_cases(file, mapping=mapping, rounds=rounds)
+            cases = load_cases(file, mapping=mapping, rounds=rounds, round_id=args.round)
         except AuditDataError as exc:
             failed += 1
             total = len(exc.problems) + exc.omitted
             print(f"{file}: {total} problem{'s' if total != 1 else ''}")
-            for line in _redacted(exc.problems, mapping):
-                print(f"  {line}")
+            for problem in exc.problems:  # case identifiers are withheld (Problem.identifier)
+                print(f"  {problem}")
             if exc.omitted:
                 print(f"  ... and {exc.omitted} more not listed")
         except FileNotFoundError as exc:
@@ -113,15 +110,21 @@ def _cmd_validate(args) -> int:
     return 1 if failed else 0
 
 
-def _counts_and_rounds(args):
-    """The project's counts table and registry, from :func:`load_project` as the report reads them.
-
-    Published rounds and every recorded case-level round, so that ``compare``,
-    ``trend`` and ``plan`` answer with the same numbers as the report.
-    """
+def _project(args, failing):
+    """The project state from :func:`load_project`, as the report reads it, with its integrity warnings printed."""
     from inspection_analysis.project.state import load_project
 
-    project = load_project(_data_root(args), failing=args.failing)
+    project = load_project(_data_root(args), failing=failing)
+    _print_integrity(project.integrity_warnings)
+    return project
+
+
+def _counts_and_rounds(args):
+    """The project's counts table and registry: published rounds and every recorded case-level round.
+
+    So ``compare``, ``trend`` and ``plan`` answer with the same numbers as the report.
+    """
+    project = _project(args, args.failing)
     return project.counts, project.rounds
 
 
@@ -179,10 +182,16 @@ def _cmd_add_quarter(args) -> int:
     from inspection_analysis.project.add_quarter import add_quarter
 
     added = add_quarter(args.file, args.round, label=args.label, assessor=args.assessor, period=args.period,
-                        scale=args.scale, reference_date=args.reference_date, mapping=args.mapping,
-                        replace=args.replace, root=args.root)
+                        scale=args.scale, reference_date=args.reference_date, force_name=args.force_name,
+                        mapping=args.mapping, replace=args.replace, root=args.root)
+    if added.already:
+        print(f"Round {added.round_id} was already added from this file ({added.n_cases} case files, SHA-256 "
+              f"{added.sha256[:12]}...): nothing to do")
+        return 0
     print(f"Added round {added.round_id}: {added.n_cases} case files copied to {added.path} "
           f"(SHA-256 {added.sha256[:12]}...)")
+    if added.mapping:
+        print(f"The column mapping is stored beside it, as {added.mapping.name}, and is used whenever it is read")
     if added.backup:
         print(f"The replaced file is kept at {added.backup}")
     return 0
@@ -249,12 +258,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="root for figures/ and reports/ (default: the project root)")
     p.add_argument("--publish", action="store_true", help="suppress small counts in every table written")
     p.add_argument("--no-notebooks", action="store_true", help="do not execute and render the notebooks")
+    p.add_argument("--force", default="mps", metavar="CODE",
+                   help="the force to answer for, a code from data/rounds.csv (default mps)")
+    p.add_argument("--accept-changed", action="store_true",
+                   help="accept recorded data files whose checksum changed (recorded in the report); "
+                        "without it the command exits 1 after writing the report")
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("validate", help="check case-level files; print every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--mapping", metavar="MAP.toml", help="column mapping for the files' headings and spellings")
-    p.add_argument("--round", metavar="ID", help="a new round the files belong to, not registered yet (as for add-quarter)")
+    p.add_argument("--round", metavar="ID", help="the round the files belong to: fills a missing round column, and "
+                                                 "may be new, not registered yet (as for add-quarter)")
     p.add_argument("--scale", choices=SCALE_NAMES, default="3-point",
                    help="grading scale of the new --round (default 3-point)")
     data_options(p, failing=False)
@@ -283,13 +298,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("add-quarter", help="validate and add a new quarter's case-level file")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--round", required=True, metavar="ID", help="round id, e.g. mps-2019-q1")
-    p.add_argument("--label")
-    p.add_argument("--assessor", choices=ASSESSORS)
-    p.add_argument("--period")
-    p.add_argument("--scale", choices=SCALE_NAMES)
-    p.add_argument("--reference-date", metavar="YYYY-MM-DD", help="orders the rounds (default: today)")
-    p.add_argument("--mapping", metavar="MAP.toml")
+    p.add_argument("--round", required=True, metavar="ID",
+                   help="round id, e.g. mps-2026-q1; every row is read as this round when the file has no round column")
+    p.add_argument("--label", help="the round's name in tables and figures (default: the round id)")
+    p.add_argument("--assessor", choices=ASSESSORS, help="who graded the files (required for a new round)")
+    p.add_argument("--period", help="the period the files cover, in words")
+    p.add_argument("--scale", choices=SCALE_NAMES, help="grading scale (default 3-point)")
+    p.add_argument("--reference-date", metavar="YYYY-MM-DD",
+                   help="the date the round refers to, which places it in time (required for a new round)")
+    p.add_argument("--force-name", help="the name of a force not yet in data/rounds.csv, e.g. 'Kent Police'")
+    p.add_argument("--mapping", metavar="MAP.toml", help="column mapping for the file's headings and spellings; "
+                                                         "stored beside the data and used whenever it is read")
     p.add_argument("--replace", action="store_true", help="replace a registered round (old file kept as backup)")
     p.add_argument("--root", metavar="DIR", help="project root holding data/ (default: INSPECTION_ANALYSIS_HOME "
                                                  "or this project)")
@@ -336,10 +355,10 @@ def main(argv: list[str] | None = None) -> int:
     except AuditDataError as exc:
         total = len(exc.problems) + exc.omitted
         print(f"error: {total} problem{'s' if total != 1 else ''} in the data:", file=sys.stderr)
-        for line in _redacted(exc.problems):
-            print(f"  {line}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
         return 2
-    except (ValueError, FileNotFoundError, NotADirectoryError, FileExistsError) as exc:
+    except (ValueError, OSError) as exc:  # bad option; missing file, permission, lock timeout (OSError)
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

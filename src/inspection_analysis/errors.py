@@ -44,6 +44,15 @@ class Problem:
     last_row : int or None
         For the same problem repeated on consecutive rows (the same value in
         the same column), the last of those rows; ``None`` for a single row.
+    identifier : bool
+        True when ``value`` is a case identifier: it is kept for the caller
+        but never printed (``str`` shows ``[case identifier withheld]``), so
+        that tracebacks, notebooks and logs never carry case IDs.
+
+    Examples
+    --------
+    >>> print(Problem("q.csv", 3, "Case Ref", "MPS/0001", "each case_id once", identifier=True))
+    q.csv, row 3, column 'Case Ref': got [case identifier withheld]; expected each case_id once
     """
 
     file: str
@@ -52,6 +61,7 @@ class Problem:
     value: str | None
     expected: str
     last_row: int | None = None
+    identifier: bool = False
 
     def __str__(self) -> str:
         where = [self.file]
@@ -61,7 +71,8 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
-        got = "" if self.value is None else f"got {self.value!r}; "
+        shown = "[case identifier withheld]" if self.identifier else repr(self.value)
+        got = "" if self.value is None else f"got {shown}; "
         return f"{', '.join(where)}: {got}expected {self.expected}"
 
 

@@ -10,6 +10,7 @@ The project root is, in order of precedence:
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,8 @@ __all__ = [
     "synthetic_dir",
     "raw_dir",
     "example_mapping_path",
+    "DataFolder",
+    "data_folder",
 ]
 
 ENV_VAR = "INSPECTION_ANALYSIS_HOME"
@@ -116,3 +119,53 @@ synthetic_dir = _location("synthetic_dir", ("data", "synthetic"), "The folder of
 raw_dir = _location("raw_dir", ("data", "raw"), "The git-ignored folder of confidential case-level extracts")
 example_mapping_path = _location("example_mapping_path", ("data", "mappings", "example_mapping.toml"),
                                  "The example column mapping")
+
+
+@dataclass(frozen=True)
+class DataFolder:
+    """Where each file lives in a data folder: the project's ``data/``, or any folder laid out like it.
+
+    Made by :func:`data_folder`.
+
+    Attributes
+    ----------
+    root : pathlib.Path
+        The data folder itself.
+    rounds : pathlib.Path
+        The rounds registry, ``rounds.csv``.
+    published : pathlib.Path
+        The published figures, ``published/published_counts.csv``.
+    raw : pathlib.Path
+        The recorded case-level files and their stored mappings, ``raw/`` (git-ignored).
+    backups : pathlib.Path
+        Files replaced by ``add-quarter --replace``, ``backups/``.
+    manifest : pathlib.Path
+        The checksums of every recorded file, ``manifest.csv``.
+    synthetic : pathlib.Path
+        The generated synthetic samples, ``synthetic/``.
+    """
+
+    root: Path
+    rounds: Path
+    published: Path
+    raw: Path
+    backups: Path
+    manifest: Path
+    synthetic: Path
+
+
+def data_folder(data: str | os.PathLike | None = None) -> DataFolder:
+    """The layout of a data folder (default: the project's ``data/``, see :func:`data_dir`).
+
+    Examples
+    --------
+    >>> layout = data_folder("/x/data")
+    >>> layout.rounds.as_posix(), layout.published.as_posix(), layout.raw.as_posix()
+    ('/x/data/rounds.csv', '/x/data/published/published_counts.csv', '/x/data/raw')
+    >>> data_folder().rounds == rounds_path()
+    True
+    """
+    root = Path(data) if data is not None else data_dir()
+    return DataFolder(root=root, rounds=root / "rounds.csv", published=root / "published" / "published_counts.csv",
+                      raw=root / "raw", backups=root / "backups", manifest=root / "manifest.csv",
+                      synthetic=root / "synthetic")

@@ -69,7 +69,13 @@ def test_2016_vs_2017_q4_significant_deterioration(counts, rounds):
     assert s.startswith("In the 2017 Q4 update 191 of 214 case files (89%, 95% CI 84% to 93%) required improvement")
     assert "against 278 of 374 (74%) in the 2016 inspection: a rise of 15 percentage points" in s
     assert "significant deterioration (Boschloo's exact test, p < 0.001)" in s
-    assert row["warnings"] == ""
+    # 2016-05-01 to 2017-12-31 is 609 days = 20.0 months of 365.25/12 days: more than 15, so a warning
+    assert row["warnings"].startswith("far apart in time: the 2016 inspection and the 2017 Q4 update are 20 months apart")
+
+
+def test_rounds_a_quarter_apart_carry_no_time_warning(counts, rounds):
+    row = compare_rounds(counts, "mps-2017-q3", "mps-2017-q4", rounds=rounds).iloc[0]
+    assert "far apart" not in row["warnings"]  # 2017-09-30 to 2017-12-31: 92 days, 3.0 months
 
 
 def test_2016_vs_2017_q3_significant_deterioration(counts, rounds):

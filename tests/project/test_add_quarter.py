@@ -1,19 +1,23 @@
-"""Tests for quarters: adding a quarter safely, the SHA-256 manifest.
+"""Tests for adding a quarter: validation, the stored mapping, the registry row, the SHA-256 manifest.
 
 Never touches the real data/: every test works in a temporary project root.
 Checksums are checked against the FIPS 180-2 test vector and against
-hashlib run directly on the bytes (not through the code under test).
+hashlib run directly on the bytes (not through the code under test). The
+fault tests with real processes are in test_add_quarter_faults.py.
 """
 
 import hashlib
+import os
 import shutil
+import stat
 
 import pytest
 
 from inspection_analysis import paths
 from inspection_analysis.errors import AuditDataError
 from inspection_analysis.io import load_rounds
-from inspection_analysis.project.add_quarter import add_quarter
+from inspection_analysis.project import add_quarter as aq
+from inspection_analysis.project.lock import LOCK_NAME
 from inspection_analysis.project.manifest import check_manifest, read_manifest, sha256_file
 
 GOOD = "round_id,case_id,case_type,grade\nmps-2019-q1,Q1,domestic abuse,good\nmps-2019-q1,Q2,other,inadequate\n"
@@ -26,8 +30,16 @@ def root(tmp_path):
     return tmp_path
 
 
+def add_quarter(file, round_id, **fields):
+    """add_quarter with the two fields a new round needs, unless the test gives them."""
+    fields = {"assessor": "force_audit", "reference_date": "2019-03-31"} | fields
+    return aq.add_quarter(file, round_id, **fields)
+
+
 def _snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's bytes, except the (empty) lock file, which stays once made."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != LOCK_NAME}
 
 
 def test_sha256_known_vector(tmp_path):
@@ -51,14 +63,81 @@ def test_add_valid_quarter(root, tmp_path):
     assert manifest["path"].tolist() == ["raw/mps-2019-q1.csv"]
     assert manifest["sha256"].iloc[0] == hashlib.sha256(GOOD.encode()).hexdigest()
     assert check_manifest(root / "data")["status"].tolist() == ["ok"]
-    assert not list((root / "data" / "raw").glob(".*tmp"))  # no temporary file left behind
+    assert sorted(p.name for p in (root / "data").iterdir()) == [LOCK_NAME, "manifest.csv", "raw", "rounds.csv"]
+
+
+MAPPED = "Case Ref,Grade,Case Type,Auditor\nQ1,RI,DA,jo\nQ2,Good,CSE,al\nQ3,Inadequate,DA,jo\n"
+
+
+def test_mapping_is_stored_and_round_filled(root, tmp_path):
+    """A team's headings, no round column: --round fills it and the mapping is kept beside the data."""
+    src = tmp_path / "Q1 audit 2019.csv"
+    src.write_text(MAPPED)
+    added = add_quarter(src, "mps-2019-q1", mapping=paths.example_mapping_path(), root=root)
+    assert added.n_cases == 3
+    assert added.mapping == root / "data" / "raw" / "mps-2019-q1.mapping.toml"
+    assert added.mapping.read_bytes() == paths.example_mapping_path().read_bytes()
+    manifest = read_manifest(root / "data").set_index("path")
+    assert manifest.loc["raw/mps-2019-q1.csv", "mapping"] == "raw/mps-2019-q1.mapping.toml"
+    assert manifest.loc["raw/mps-2019-q1.mapping.toml", "kind"] == "mapping"
+    assert manifest.loc["raw/mps-2019-q1.mapping.toml", "sha256"] == hashlib.sha256(
+        paths.example_mapping_path().read_bytes()).hexdigest()
+
+
+def test_round_column_must_match_round(root, tmp_path):
+    src = tmp_path / "q.csv"
+    src.write_text(GOOD + "mps-2018,Q3,other,good\n")
+    with pytest.raises(AuditDataError) as err:
+        add_quarter(src, "mps-2019-q1", root=root)
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == ("q.csv", 4, "round_id", "mps-2018")
+    assert "--round" in problem.expected
+
+
+def test_new_round_needs_assessor_and_date(root, tmp_path):
+    src = tmp_path / "q.csv"
+    src.write_text(GOOD)
+    with pytest.raises(ValueError, match="--assessor .* and --reference-date"):
+        aq.add_quarter(src, "mps-2019-q1", root=root)
+
+
+def test_unknown_force_needs_its_name(root, tmp_path):
+    """A one-letter round id would create a force 'a': refused unless the force is named."""
+    src = tmp_path / "q.csv"
+    src.write_text("case_id,grade\nQ1,good\n")
+    with pytest.raises(ValueError, match="no registered force code starts it.*--force-name"):
+        add_quarter(src, "a", root=root)
+    add_quarter(src, "kent-2026", force_name="Kent Police", root=root)
+    rounds = load_rounds(root / "data" / "rounds.csv").set_index("round_id")
+    assert tuple(rounds.loc["kent-2026", ["force", "force_name"]]) == ("kent", "Kent Police")
+
+
+def test_bad_option_blamed_on_the_option(root, tmp_path):
+    src = tmp_path / "q.csv"
+    src.write_text(GOOD)
+    with pytest.raises(AuditDataError) as err:
+        add_quarter(src, "mps-2019-q1", reference_date="2019-13-01", root=root)
+    assert str(err.value.problems[0]).startswith("--reference-date: got '2019-13-01'; expected an ISO date")
+
+
+def test_modes_are_kept(root, tmp_path):
+    """A shared folder stays shared: rewritten files keep their mode (0644 here, not mkstemp's 0600)."""
+    for name in ("rounds.csv",):
+        os.chmod(root / "data" / name, 0o644)
+    src = tmp_path / "q.csv"
+    src.write_text(GOOD)
+    add_quarter(src, "mps-2019-q1", root=root)
+    os.chmod(root / "data" / "manifest.csv", 0o664)
+    add_quarter(src, "mps-2019-q1", replace=True, root=root)
+    assert stat.S_IMODE((root / "data" / "rounds.csv").stat().st_mode) == 0o644
+    assert stat.S_IMODE((root / "data" / "manifest.csv").stat().st_mode) == 0o664
 
 
 @pytest.mark.parametrize(
     ("content", "error"),
     [
         ("round_id,case_id,grade\nmps-2019-q1,Q1,goood\n", AuditDataError),  # unknown grade
-        ("round_id,case_id,grade\nmps-2019-q1,Q1,good\nmps-2018,Q2,good\n", ValueError),  # another round
+        ("round_id,case_id,grade\nmps-2019-q1,Q1,good\nmps-2018,Q2,good\n", AuditDataError),  # another round
         ("round_id,case_id\nmps-2019-q1,Q1\n", AuditDataError),  # no grade column
     ],
 )
@@ -75,7 +154,7 @@ def test_bad_registry_field_writes_nothing(root, tmp_path):
     src = tmp_path / "q.csv"
     src.write_text(GOOD)
     before = _snapshot(root)
-    with pytest.raises(AuditDataError, match="assessor"):
+    with pytest.raises(AuditDataError, match="--assessor: got 'journalist'"):
         add_quarter(src, "mps-2019-q1", assessor="journalist", root=root)
     assert _snapshot(root) == before
 
@@ -85,8 +164,14 @@ def test_duplicate_round_refused(root, tmp_path):
     src.write_text(GOOD)
     add_quarter(src, "mps-2019-q1", root=root)
     before = _snapshot(root)
-    with pytest.raises(ValueError, match="already registered"):
-        add_quarter(src, "mps-2019-q1", root=root)
+    assert add_quarter(src, "mps-2019-q1", root=root).already  # the same add again writes nothing
+    with pytest.raises(ValueError, match="already registered; add it again with --replace"):
+        add_quarter(src, "mps-2019-q1", label="another label", root=root)
+    other = tmp_path / "other.csv"
+    other.write_text(GOOD.replace("inadequate", "good"))
+    before[other.name] = other.read_bytes()
+    with pytest.raises(ValueError, match="already registered; add it again with --replace"):
+        add_quarter(other, "mps-2019-q1", root=root)
     with pytest.raises(ValueError, match="already registered"):
         add_quarter(src, "mps-2018", root=root)  # a shipped round
     assert _snapshot(root) == before
@@ -124,6 +209,21 @@ def test_tampered_file_detected(root, tmp_path):
 def test_missing_file(root, tmp_path):
     with pytest.raises(FileNotFoundError):
         add_quarter(tmp_path / "none.csv", "mps-2019-q1", root=root)
+
+
+def test_read_only_folder_is_one_clear_error(root, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root may write in a read-only folder; the CLI test runs this as a normal user")
+    src = tmp_path / "q.csv"
+    src.write_text(GOOD)
+    os.chmod(root / "data", 0o555)
+    try:
+        before = _snapshot(root)
+        with pytest.raises(PermissionError, match="Nothing was written"):
+            add_quarter(src, "mps-2019-q1", root=root)
+        assert _snapshot(root) == before
+    finally:
+        os.chmod(root / "data", 0o755)
 
 
 def test_malformed_manifest(root):

@@ -22,7 +22,8 @@ def project(tmp_path):
     shutil.copytree(paths.data_dir(), tmp_path / "data", ignore=shutil.ignore_patterns("raw", "manifest.csv"))
     src = tmp_path / "incoming.csv"
     src.write_text(NEW)
-    add_quarter(src, "mps-2019-q1", label="2019 Q1 audit", reference_date="2019-03-31", root=tmp_path)
+    add_quarter(src, "mps-2019-q1", label="2019 Q1 audit", assessor="inspectorate", reference_date="2019-03-31",
+                root=tmp_path)
     return tmp_path / "data"
 
 

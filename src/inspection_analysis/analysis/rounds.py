@@ -13,10 +13,15 @@ import pandas as pd
 
 from inspection_analysis.analysis.wording import ASSESSOR_PHRASES
 
-__all__ = ["RoundInfo", "rounds_table", "force_rounds", "round_info", "round_warnings", "SMALL_SAMPLE"]
+__all__ = ["RoundInfo", "rounds_table", "force_rounds", "round_info", "round_warnings", "months_apart", "SMALL_SAMPLE",
+           "FAR_APART_MONTHS"]
 
 #: Fewer case files than this in a round earns a small-sample warning.
 SMALL_SAMPLE = 30
+#: Rounds further apart than this many months (by ``reference_date``) earn a warning: a change between them
+#: spans several quarters of unobserved change, and policies, staff and case mix may all have moved.
+FAR_APART_MONTHS = 15
+_DAYS_PER_MONTH = 365.25 / 12
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,24 @@ def round_info(rounds: pd.DataFrame, round_id: str) -> RoundInfo:
     return RoundInfo(round_id=round_id, label=label, registered=True, **values)
 
 
+def months_apart(baseline: RoundInfo, follow_up: RoundInfo) -> float | None:
+    """Months between two rounds' reference dates (``None`` when either is unknown).
+
+    Examples
+    --------
+    >>> a = RoundInfo("a", "A", reference_date="2016-05-31")
+    >>> b = RoundInfo("b", "B", reference_date="2018-10-19")
+    >>> round(months_apart(a, b), 1)  # 871 days / (365.25 / 12)
+    28.6
+    """
+    dates = pd.to_datetime(pd.Series([baseline.reference_date, follow_up.reference_date]), errors="coerce")
+    if dates.isna().any():
+        return None
+    return abs((dates.iloc[1] - dates.iloc[0]).days) / _DAYS_PER_MONTH
+
+
 def round_warnings(baseline: RoundInfo, follow_up: RoundInfo, n_baseline, n_follow_up) -> list[str]:
-    """Warnings that qualify any comparison of two rounds: assessor, scale, sample size, registry."""
+    """Warnings that qualify any comparison of two rounds: assessor, scale, time apart, sample size, registry."""
     out = []
     for info in (baseline, follow_up):
         if not info.registered:
@@ -94,6 +115,11 @@ def round_warnings(baseline: RoundInfo, follow_up: RoundInfo, n_baseline, n_foll
             f"different grading scales: {baseline.scale} in the {baseline.label}, "
             f"{follow_up.scale} in the {follow_up.label}"
         )
+    months = months_apart(baseline, follow_up)
+    if months is not None and months > FAR_APART_MONTHS:
+        out.append(f"far apart in time: the {baseline.label} and the {follow_up.label} are {months:.0f} months apart, "
+                   "so the change between them may hide rises and falls in between, and who and what was audited "
+                   "may have changed too")
     for info, n in ((baseline, n_baseline), (follow_up, n_follow_up)):
         if n is not None and not pd.isna(n) and n < SMALL_SAMPLE:
             out.append(f"small sample: only {int(n)} case files in the {info.label}")

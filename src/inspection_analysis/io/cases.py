@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from inspection_analysis import paths
-from inspection_analysis.errors import AuditDataError, AuditDataWarning, Problem
-from inspection_analysis.io.checks import Findings, reads_as_categorical, validate_case_frame
+from inspection_analysis.errors import AuditDataError, AuditDataWarning, Problem, problems_from_mask
+from inspection_analysis.io.checks import Findings, canonical_name, reads_as_categorical, validate_case_frame
 from inspection_analysis.io.duplicate_ids import duplicate_case_problems
 from inspection_analysis.io.mapping import ColumnMapping, load_mapping
 from inspection_analysis.io.read import SUPPORTED_SUFFIXES, read_table
@@ -46,8 +47,16 @@ def _case_files(path: Path) -> list[Path]:
     return files
 
 
+def _other_round_problems(raw: pd.DataFrame, clean: pd.DataFrame, file: str, mapping, round_id: str):
+    """Rows whose (valid) round is not ``round_id``, reported under the file's own round heading."""
+    heading = next(h for h in raw.columns if canonical_name(h, mapping) == "round_id")
+    other = (clean["round_id"].astype(str) != round_id).to_numpy() & clean["round_id"].notna().to_numpy()
+    return problems_from_mask(other, file=file, column=heading, values=raw[heading],
+                              expected=f"{round_id!r}, the round given with --round (one round per file)")
+
+
 def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMapping | None = None,
-               rounds: pd.DataFrame | None = None) -> pd.DataFrame:
+               rounds: pd.DataFrame | None = None, *, round_id: str | None = None) -> pd.DataFrame:
     """Load and validate case-level files: one row per case file.
 
     Parameters
@@ -62,6 +71,10 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
         must be the canonical names (case and surrounding spaces ignored).
     rounds : pandas.DataFrame, optional
         The registry ``round_id`` must be in; by default :func:`load_rounds`.
+    round_id : str, optional
+        The round every row belongs to (``add-quarter --round``). A file with
+        no round column is read as this round; in a file with one, every row
+        whose round differs is reported.
 
     Returns
     -------
@@ -80,7 +93,8 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
         Listing every problem in every file: unreadable or mislabelled file,
         empty or header-only file, missing required column, unknown grade,
         case type, criterion value or round, empty required cell, blank row
-        between cases, unparseable date, duplicate ``case_id`` within a round.
+        between cases, unparseable date, duplicate ``case_id`` within a round,
+        a row whose round is not ``round_id``.
 
     Warns
     -----
@@ -111,13 +125,25 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
         except AuditDataError as exc:
             found.add((exc.problems, exc.omitted))
             continue
+        given = round_id is not None and not any(canonical_name(h, mapping) == "round_id" for h in raw.columns)
+        if given:
+            raw = raw.assign(round_id=round_id)
         clean, file_found = validate_case_frame(raw, file.name, mapping, registry)
         found.add((file_found.problems, file_found.omitted))
+        if clean is not None and round_id is not None and not given:
+            found.add(_other_round_problems(raw, clean, file.name, mapping, round_id))
         if clean is not None:
             frames.append(clean)
             files.append((file.name, len(clean)))
-    found.raise_if_any()
+    _withhold_ids(found, mapping).raise_if_any()
     combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     found.add(duplicate_case_problems(combined, files))
-    found.raise_if_any()
+    _withhold_ids(found, mapping).raise_if_any()
     return combined
+
+
+def _withhold_ids(found: Findings, mapping) -> Findings:
+    """Mark the problems of case-identifier columns, whose values are then never printed (``Problem.identifier``)."""
+    found.problems = [replace(p, identifier=True) if p.column is not None and canonical_name(p.column, mapping)
+                      == "case_id" else p for p in found.problems]
+    return found

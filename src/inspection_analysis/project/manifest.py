@@ -1,4 +1,11 @@
-"""The manifest of recorded case-level files (``data/manifest.csv``): path, SHA-256, round and time recorded."""
+"""The manifest of recorded files (``data/manifest.csv``): path, SHA-256, round, kind, mapping and time recorded.
+
+Only a file the manifest records is ever read from ``data/raw/``: a case-level
+file (kind ``cases``) with the column mapping it was added with (kind
+``mapping``, stored beside it), and the copies that ``add-quarter --replace``
+keeps (kind ``backup``). Each is checked against its SHA-256 when the project
+is loaded.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,13 @@ import pandas as pd
 
 from inspection_analysis import paths
 
-__all__ = ["MANIFEST_COLUMNS", "sha256_file", "manifest_path", "read_manifest", "check_manifest", "data_folder"]
+__all__ = ["MANIFEST_COLUMNS", "MANIFEST_KINDS", "sha256_file", "manifest_path", "read_manifest", "check_manifest",
+           "manifest_csv"]
 
 
-MANIFEST_COLUMNS = ("path", "sha256", "round_id", "recorded_at")
+MANIFEST_COLUMNS = ("path", "sha256", "round_id", "kind", "mapping", "recorded_at")
+#: What a manifest entry records: a case-level file, the column mapping it was added with, or a replaced file kept.
+MANIFEST_KINDS = ("cases", "mapping", "backup")
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -34,10 +44,6 @@ def sha256_file(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def data_folder(data: str | os.PathLike | None) -> Path:
-    return Path(data) if data is not None else paths.data_dir()
-
-
 def manifest_path(data: str | os.PathLike | None = None) -> Path:
     """The checksum manifest ``manifest.csv`` in a data folder (default the project's ``data/``).
 
@@ -46,7 +52,7 @@ def manifest_path(data: str | os.PathLike | None = None) -> Path:
     >>> manifest_path().name
     'manifest.csv'
     """
-    return data_folder(data) / "manifest.csv"
+    return paths.data_folder(data).manifest
 
 
 def read_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -61,26 +67,52 @@ def read_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``path`` (relative to the data folder, ``/``-separated),
-        ``sha256``, ``round_id``, ``recorded_at`` (ISO UTC time), all text.
+        ``sha256``, ``round_id``, ``kind`` (one of ``MANIFEST_KINDS``),
+        ``mapping`` (for a case-level file, the path of its stored column
+        mapping, or empty), ``recorded_at`` (ISO UTC time), all text. A
+        manifest written before ``kind`` and ``mapping`` existed reads as
+        case-level files (backups under ``backups/``) with no mapping.
 
     Raises
     ------
     ValueError
-        If the manifest lacks one of these columns.
+        If the manifest lacks one of the columns ``path``, ``sha256``,
+        ``round_id``, ``recorded_at``, or names an unknown kind.
 
     Examples
     --------
     >>> list(read_manifest().columns)
-    ['path', 'sha256', 'round_id', 'recorded_at']
+    ['path', 'sha256', 'round_id', 'kind', 'mapping', 'recorded_at']
     """
     path = manifest_path(data)
     if not path.exists():
         return pd.DataFrame({c: pd.Series(dtype=str) for c in MANIFEST_COLUMNS})
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "kind" not in frame.columns:
+        frame["kind"] = frame["path"].map(lambda p: "backup" if p.startswith("backups/") else "cases")
+    if "mapping" not in frame.columns:
+        frame["mapping"] = ""
     missing = [c for c in MANIFEST_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"manifest {path} lacks column(s) {missing}")
+    unknown = sorted(set(frame["kind"]) - set(MANIFEST_KINDS))
+    if unknown:
+        raise ValueError(f"manifest {path}: unknown kind(s) {unknown}; expected one of {list(MANIFEST_KINDS)}")
     return frame.loc[:, list(MANIFEST_COLUMNS)]
+
+
+def manifest_csv(manifest: pd.DataFrame) -> bytes:
+    """The manifest as the bytes of ``manifest.csv``: the columns in order, rows sorted by path, ``\\n`` line ends.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([{"path": "raw/a.csv", "sha256": "0" * 64, "round_id": "a-1", "kind": "cases",
+    ...                    "mapping": "", "recorded_at": "2026-01-01T00:00:00+00:00"}])
+    >>> manifest_csv(m).decode().splitlines()[0]
+    'path,sha256,round_id,kind,mapping,recorded_at'
+    """
+    rows = manifest.loc[:, list(MANIFEST_COLUMNS)].sort_values("path", kind="stable")
+    return rows.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def check_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -94,9 +126,9 @@ def check_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per manifest entry: ``path``, ``round_id``, ``expected``
-        (recorded SHA-256), ``actual`` (now; empty if the file is gone) and
-        ``status``: ``"ok"``, ``"changed"`` or ``"missing"``.
+        One row per manifest entry: ``path``, ``round_id``, ``kind``,
+        ``expected`` (recorded SHA-256), ``actual`` (now; empty if the file
+        is gone) and ``status``: ``"ok"``, ``"changed"`` or ``"missing"``.
 
     Raises
     ------
@@ -106,15 +138,15 @@ def check_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> list(check_manifest().columns)
-    ['path', 'round_id', 'expected', 'actual', 'status']
+    ['path', 'round_id', 'kind', 'expected', 'actual', 'status']
     """
-    folder = data_folder(data)
+    folder = paths.data_folder(data).root
     manifest = read_manifest(folder)
     rows = []
     for entry in manifest.itertuples(index=False):
         file = folder / entry.path
         actual = sha256_file(file) if file.exists() else ""
         status = "missing" if not actual else ("ok" if actual == entry.sha256 else "changed")
-        rows.append({"path": entry.path, "round_id": entry.round_id, "expected": entry.sha256, "actual": actual,
-                     "status": status})
-    return pd.DataFrame(rows, columns=["path", "round_id", "expected", "actual", "status"])
+        rows.append({"path": entry.path, "round_id": entry.round_id, "kind": entry.kind, "expected": entry.sha256,
+                     "actual": actual, "status": status})
+    return pd.DataFrame(rows, columns=["path", "round_id", "kind", "expected", "actual", "status"])

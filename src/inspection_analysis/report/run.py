@@ -28,7 +28,6 @@ from inspection_analysis.analysis.series import round_counts, round_rates
 from inspection_analysis.analysis.trend import trend
 from inspection_analysis.analysis.verdict import has_improved
 from inspection_analysis.grades import failure_definition
-from inspection_analysis.project.manifest import check_manifest
 from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures
@@ -37,9 +36,9 @@ from inspection_analysis.stats.checks import check_level
 
 __all__ = ["ReportResult", "run_report", "FORCE"]
 
-#: The force the report answers the question for (the Metropolitan Police Service).
+#: The force the report answers the question for by default (the Metropolitan Police Service).
 FORCE = "mps"
-_STEPS = 7
+_STEPS = 6
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,9 @@ class ReportResult:
         Every file written, sorted.
     integrity_warnings : tuple of str
         Data files whose checksum no longer matches the manifest.
+    accepted_changes : bool
+        True when those changes were accepted (``accept_changed=True``); the
+        report then says so beside each warning.
     """
 
     answer: str
@@ -65,34 +67,37 @@ class ReportResult:
     html: Path
     files: tuple[Path, ...]
     integrity_warnings: tuple[str, ...]
+    accepted_changes: bool = False
 
 
-def _compute(inputs: ProjectState, confidence_level: float) -> dict:
+def _compute(inputs: ProjectState, confidence_level: float, force: str) -> dict:
     """Every table and result the report shows, from the library."""
 
     alpha = 1 - confidence_level
-    verdict = has_improved(inputs.counts, force=FORCE, confidence_level=confidence_level, rounds=inputs.rounds)
+    verdict = has_improved(inputs.counts, force=force, confidence_level=confidence_level, rounds=inputs.rounds)
     baseline = verdict.comparison["baseline"]
-    rates = round_rates(inputs.counts, FORCE, rounds=inputs.rounds, confidence_level=confidence_level)
+    rates = round_rates(inputs.counts, force, rounds=inputs.rounds, confidence_level=confidence_level)
     unpublished = rates[~rates["counts_published"] & (rates["n"].fillna(0) > 0)]
     sensitivity = [audit_sensitivity(inputs.counts, baseline, round_id=rid, alpha=alpha, rounds=inputs.rounds)
                    for rid in unpublished["round_id"]]
     funnel_table = funnel(funnel_inputs(inputs.counts, inputs.rounds), rounds=inputs.rounds)
     return {
-        "verdict": verdict, "baseline": baseline, "series": round_counts(inputs.counts, FORCE, rounds=inputs.rounds),
-        "rates": rates, "comparisons": series_comparisons(inputs.counts, FORCE, rounds=inputs.rounds, baseline=baseline,
+        "force": force,
+        "verdict": verdict, "baseline": baseline, "series": round_counts(inputs.counts, force, rounds=inputs.rounds),
+        "rates": rates, "comparisons": series_comparisons(inputs.counts, force, rounds=inputs.rounds, baseline=baseline,
                                           confidence_level=confidence_level),
-        "trend": trend(inputs.counts, force=FORCE, rounds=inputs.rounds),
-        "p_chart": p_chart(inputs.counts, force=FORCE, rounds=inputs.rounds),
+        "trend": trend(inputs.counts, force=force, rounds=inputs.rounds),
+        "p_chart": p_chart(inputs.counts, force=force, rounds=inputs.rounds),
         "sensitivity": sensitivity, "funnel": funnel_table, "funnel_limits": funnel_limits_frame(funnel_table),
         "agreement": assessor_agreement(),
     }
 
 
-def _summary(results: dict) -> pd.DataFrame:
-    """One tidy table: each round's rate, each comparison, the trend and the verdict."""
+def _summary(results: dict, warnings: list[str]) -> pd.DataFrame:
+    """One tidy table: integrity warnings first, then each round's rate, each comparison, the trend and the verdict."""
     rates, comp, tr, v = results["rates"], results["comparisons"], results["trend"], results["verdict"]
-    rows = [{"section": "rate", "round_id": r.round_id, "label": r.label, "n": r.n, "failures": r.failures,
+    rows = [{"section": "data integrity warning", "result": w} for w in warnings]
+    rows += [{"section": "rate", "round_id": r.round_id, "label": r.label, "n": r.n, "failures": r.failures,
              "estimate": r.rate, "ci_low": r.ci_low, "ci_high": r.ci_high, "result": ""}
             for r in rates.itertuples()]
     rows += [{"section": f"change ({c.kind})", "round_id": f"{c.baseline} -> {c.follow_up}",
@@ -100,7 +105,7 @@ def _summary(results: dict) -> pd.DataFrame:
               "pvalue": c.pvalue, "pvalue_improvement": c.pvalue_improvement,
               "min_detectable_improvement": c.min_detectable_improvement, "result": c.verdict}
              for c in comp.itertuples()]
-    rows.append({"section": "trend", "round_id": FORCE, "estimate": tr.z, "pvalue": tr.pvalue,
+    rows.append({"section": "trend", "round_id": results["force"], "estimate": tr.z, "pvalue": tr.pvalue,
                  "pvalue_improvement": tr.pvalue_falling, "result": tr.sentence})
     c = v.comparison
     rows.append({"section": "verdict", "round_id": f"{c['baseline']} -> {c['follow_up']}",
@@ -114,9 +119,10 @@ def _summary(results: dict) -> pd.DataFrame:
     return table
 
 
-def _write_tables(results: dict, reports: Path, publish: bool) -> tuple[dict[str, pd.DataFrame], list[Path]]:
+def _write_tables(results: dict, reports: Path, publish: bool,
+                  warnings: list[str]) -> tuple[dict[str, pd.DataFrame], list[Path]]:
     tables = {
-        "summary": _summary(results),
+        "summary": _summary(results, warnings),
         "rates": results["rates"],
         "comparisons": results["comparisons"],
         "p_chart": results["p_chart"].table,
@@ -143,11 +149,10 @@ def _write_tables(results: dict, reports: Path, publish: bool) -> tuple[dict[str
     return tables, written
 
 
-def _integrity(data: Path) -> list[str]:
-    status = check_manifest(data)
-    return [f"data file {r.path} ({r.round_id}) is {r.status}: its SHA-256 no longer matches the manifest "
-            f"(recorded {r.expected[:12]}..., now {r.actual[:12] or 'absent'})"
-            for r in status.itertuples() if r.status != "ok"]
+def _warnings(inputs: ProjectState, accept_changed: bool) -> list[str]:
+    """The integrity warnings as the report states them: with the acceptance recorded when it was given."""
+    accepted = " (accepted with --accept-changed: the report uses the file as it is now)" if accept_changed else ""
+    return [w + accepted for w in inputs.integrity_warnings]
 
 
 def run_report(
@@ -158,6 +163,8 @@ def run_report(
     confidence_level: float = 0.95,
     publish: bool = False,
     notebooks: bool = True,
+    force: str = FORCE,
+    accept_changed: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ReportResult:
     """Write the figures, summary tables and HTML report, and return the verdict.
@@ -180,8 +187,15 @@ def run_report(
     notebooks : bool, default True
         Also execute the notebooks and render them to ``reports/notebooks/``
         when the notebook packages are installed. They run in parallel, in
-        their own kernels, while the report itself is computed
+        their own kernels, on ``data``, while the report itself is computed
         (:func:`inspection_analysis.project.notebooks.start_notebooks`).
+    force : str, default "mps"
+        The force code (``rounds.csv`` column ``force``) the question is asked
+        for; the Metropolitan Police Service by default.
+    accept_changed : bool, default False
+        Record in the report that recorded files whose checksum changed were
+        accepted as they are now (``report --accept-changed``). The command
+        exits non-zero on a changed file unless this is given.
     progress : callable, optional
         Called as ``progress(step, total, what)`` before each long step.
 
@@ -194,15 +208,17 @@ def run_report(
     AuditDataError
         If a data file fails validation.
     ValueError
-        For an unknown ``failing`` or a ``confidence_level`` outside (0, 1).
+        For an unknown ``failing``, a ``force`` not in the registry, or a
+        ``confidence_level`` outside (0, 1).
     FileNotFoundError
         If ``data`` is not an existing folder.
 
     Notes
     -----
-    Before anything else every file recorded in the manifest is checked
-    against its SHA-256; a mismatch is returned in ``integrity_warnings`` and
-    shown at the top of the HTML report. Output is deterministic: the same data
+    Every file recorded in the manifest is checked against its SHA-256 as
+    the project is loaded (:func:`~inspection_analysis.project.state.load_project`);
+    a mismatch is returned in ``integrity_warnings`` and shown at the top of
+    ``report.html``, ``summary.md`` and ``summary.csv``. Output is deterministic: the same data
     gives byte-identical CSV, Markdown and SVG files.
 
     Examples
@@ -221,46 +237,52 @@ def run_report(
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     root = Path(out).resolve() if out is not None else paths.project_root()
     # The notebooks run in the background, in their own kernels, while the report is computed.
-    batch = _start_notebooks(root / "reports" / "notebooks") if notebooks else None
+    batch = _start_notebooks(root / "reports" / "notebooks", data_dir) if notebooks else None
     try:
-        return _report(data_dir, root, failing, confidence_level, publish, say, batch)
+        return _report(data_dir, root, failing, confidence_level, publish, force, accept_changed, say, batch)
     finally:
         if batch is not None:
             batch.cancel()  # after an error: run no more notebooks; a no-op once they are done
 
 
-def _report(data_dir: Path, root: Path, failing: str, confidence_level: float, publish: bool, say,
-            batch) -> ReportResult:
+def _report(data_dir: Path, root: Path, failing: str, confidence_level: float, publish: bool, force: str,
+            accept_changed: bool, say, batch) -> ReportResult:
     """The steps of :func:`run_report`; ``batch`` is the notebooks already running, or ``None``."""
-    say(1, _STEPS, "checking data files against the manifest")
-    warnings = _integrity(data_dir)
-    say(2, _STEPS, "loading and validating data")
+    say(1, _STEPS, "loading, validating and checksumming the data")
     inputs = load_project(data_dir, failing=failing)
-    say(3, _STEPS, "computing rates, comparisons, trend and verdict")
-    results = _compute(inputs, confidence_level)
-    say(4, _STEPS, "writing tables")
-    tables, written = _write_tables(results, root / "reports", publish)
-    say(5, _STEPS, "drawing figures")
-    figures, fig_files = draw_figures(results, inputs, root / "figures", confidence_level, FORCE)
-    say(6, _STEPS, "writing summary.md and report.html")
+    if not (inputs.rounds["force"] == force).any():
+        raise ValueError(f"--force {force!r} is not in the registry; forces: "
+                         + ", ".join(sorted(set(inputs.rounds["force"]))))
+    warnings = _warnings(inputs, accept_changed)
+    say(2, _STEPS, "computing rates, comparisons, trend and verdict")
+    results = _compute(inputs, confidence_level, force)
+    say(3, _STEPS, "writing tables")
+    tables, written = _write_tables(results, root / "reports", publish, warnings)
+    say(4, _STEPS, "drawing figures")
+    figures, fig_files = draw_figures(results, inputs, root / "figures", confidence_level, force)
+    say(5, _STEPS, "writing summary.md and report.html")
     md = root / "reports" / "summary.md"
-    md.write_text(render_markdown(results, tables), encoding="utf-8")
+    alerts = "".join(f"> **DATA INTEGRITY WARNING:** {w}\n\n" for w in warnings)
+    md.write_text(alerts + render_markdown(results, tables), encoding="utf-8")
     html = root / "reports" / "report.html"
     html.write_text(render_html(results, tables, figures, inputs, warnings, publish), encoding="utf-8")
     written += [*fig_files, md, html]
     if batch is not None:
-        say(7, _STEPS, "executing notebooks")
+        say(6, _STEPS, "executing notebooks")
         written += batch.result()
     v = results["verdict"]
-    return ReportResult(v.answer, v.sentence, html, tuple(sorted(written)), tuple(warnings))
+    return ReportResult(v.answer, v.sentence, html, tuple(sorted(written)), inputs.integrity_warnings, accept_changed)
 
 
-def _start_notebooks(out_dir: Path):
-    """Start the notebooks in the background; ``None`` without the notebook packages (extra ``notebooks``)."""
+def _start_notebooks(out_dir: Path, data_dir: Path):
+    """Start every notebook on the report's data folder (each notebook's ``DATA_DIR`` parameter), in the background.
+
+    ``None`` without the notebook packages (extra ``notebooks``).
+    """
     from importlib.util import find_spec
 
     if any(find_spec(name) is None for name in ("nbclient", "nbconvert", "ipykernel")):
         return None
-    from inspection_analysis.project.notebooks import start_notebooks
+    from inspection_analysis.project.notebooks import find_notebooks, start_notebooks
 
-    return start_notebooks(out_dir)
+    return start_notebooks(out_dir, parameters={p.stem: {"DATA_DIR": str(data_dir)} for p in find_notebooks()})
