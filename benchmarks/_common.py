@@ -122,13 +122,14 @@ class ChildRun:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = float("nan")  # user + system time of the child and the children it waited for
 
     def json(self) -> dict:
         """The last stdout line, parsed as JSON (what ``child_report`` printed)."""
         return json.loads(self.stdout.strip().splitlines()[-1])
 
 
-def run_child(argv: list[str], timeout: float = 600.0) -> ChildRun:
+def run_child(argv: list[str], timeout: float = 600.0, env: dict[str, str] | None = None) -> ChildRun:
     """Run ``argv``; return wall time and the child's own peak RSS (``os.wait4``).
 
     ``os.wait4`` gives the resource usage of exactly this child (and the
@@ -141,7 +142,7 @@ def run_child(argv: list[str], timeout: float = 600.0) -> ChildRun:
     out_path, err_path = _scratch("stdout"), _scratch("stderr")
     with open(out_path, "w+") as out, open(err_path, "w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT, env=env)
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -159,7 +160,7 @@ def run_child(argv: list[str], timeout: float = 600.0) -> ChildRun:
         stdout, stderr = out.read(), err.read()
     os.unlink(out_path)
     os.unlink(err_path)
-    return ChildRun(seconds, usage.ru_maxrss * 1024, proc.returncode, stdout, stderr)
+    return ChildRun(seconds, usage.ru_maxrss * 1024, proc.returncode, stdout, stderr, usage.ru_utime + usage.ru_stime)
 
 
 def _scratch(kind: str) -> str:

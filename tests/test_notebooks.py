@@ -25,6 +25,8 @@ from inspection_analysis.project.notebooks import (
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+# The py:percent pairs live in a subfolder, so that JupyterLab lists each notebook once.
+SCRIPTS = NOTEBOOKS / "scripts"
 EXPECTED = [
     "01_data_overview",
     "02_failure_rates",
@@ -58,8 +60,21 @@ def _text(nb) -> str:
 def test_the_expected_notebooks_and_their_pairs_exist():
     found = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     assert found == EXPECTED
-    assert sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.py")) == EXPECTED
+    assert sorted(p.stem for p in SCRIPTS.glob("[0-9][0-9]_*.py")) == EXPECTED
+    assert not list(NOTEBOOKS.glob("*.py")), "the py:percent pairs belong in notebooks/scripts/"
     assert [p.stem for p in find_notebooks()] == EXPECTED
+
+
+def test_jupytext_pairs_each_notebook_with_its_script():
+    from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
+    from jupytext.paired_paths import paired_paths
+
+    config = load_jupytext_configuration_file(find_jupytext_configuration_file(str(NOTEBOOKS)))
+    for path in IPYNB:
+        formats = config.default_formats(str(path))
+        assert formats == "ipynb,scripts//py:percent"
+        paths = {Path(p) for p, _ in paired_paths(str(path), "ipynb", formats)}
+        assert paths == {path, SCRIPTS / f"{path.stem}.py"}
 
 
 @pytest.mark.parametrize("path", IPYNB, ids=EXPECTED)
@@ -74,7 +89,7 @@ def test_committed_without_outputs_or_execution_counts(path):
 
 @pytest.mark.parametrize("path", IPYNB, ids=EXPECTED)
 def test_ipynb_is_in_sync_with_its_py_percent_pair(path):
-    pair = path.with_suffix(".py")
+    pair = SCRIPTS / f"{path.stem}.py"
     assert pair.read_text(encoding="utf-8").startswith("# ---\n# jupyter:"), f"{pair.name} has no jupytext header"
     a, b = jupytext.read(path), jupytext.read(pair, fmt="py:percent")
 

@@ -186,7 +186,9 @@ def run_report(
         every table written.
     notebooks : bool, default True
         Also execute the notebooks and render them to ``reports/notebooks/``
-        when :mod:`inspection_analysis.project.notebooks` imports.
+        when the notebook packages are installed. They run in parallel, in
+        their own kernels, on ``data``, while the report itself is computed
+        (:func:`inspection_analysis.project.notebooks.start_notebooks`).
     force : str, default "mps"
         The force code (``rounds.csv`` column ``force``) the question is asked
         for; the Metropolitan Police Service by default.
@@ -234,6 +236,18 @@ def run_report(
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     root = Path(out).resolve() if out is not None else paths.project_root()
+    # The notebooks run in the background, in their own kernels, while the report is computed.
+    batch = _start_notebooks(root / "reports" / "notebooks", data_dir) if notebooks else None
+    try:
+        return _report(data_dir, root, failing, confidence_level, publish, force, accept_changed, say, batch)
+    finally:
+        if batch is not None:
+            batch.cancel()  # after an error: run no more notebooks; a no-op once they are done
+
+
+def _report(data_dir: Path, root: Path, failing: str, confidence_level: float, publish: bool, force: str,
+            accept_changed: bool, say, batch) -> ReportResult:
+    """The steps of :func:`run_report`; ``batch`` is the notebooks already running, or ``None``."""
     say(1, _STEPS, "loading, validating and checksumming the data")
     inputs = load_project(data_dir, failing=failing)
     if not (inputs.rounds["force"] == force).any():
@@ -253,17 +267,22 @@ def run_report(
     html = root / "reports" / "report.html"
     html.write_text(render_html(results, tables, figures, inputs, warnings, publish), encoding="utf-8")
     written += [*fig_files, md, html]
-    if notebooks:
+    if batch is not None:
         say(6, _STEPS, "executing notebooks")
-        written += _run_notebooks(root / "reports" / "notebooks", data_dir)
+        written += batch.result()
     v = results["verdict"]
     return ReportResult(v.answer, v.sentence, html, tuple(sorted(written)), inputs.integrity_warnings, accept_changed)
 
 
-def _run_notebooks(out_dir: Path, data_dir: Path) -> list[Path]:
-    """Execute every notebook on the report's data folder (each notebook's ``DATA_DIR`` parameter)."""
-    try:
-        from inspection_analysis.project.notebooks import find_notebooks, run_notebooks
-    except ImportError:
-        return []
-    return list(run_notebooks(out_dir, parameters={p.stem: {"DATA_DIR": str(data_dir)} for p in find_notebooks()}))
+def _start_notebooks(out_dir: Path, data_dir: Path):
+    """Start every notebook on the report's data folder (each notebook's ``DATA_DIR`` parameter), in the background.
+
+    ``None`` without the notebook packages (extra ``notebooks``).
+    """
+    from importlib.util import find_spec
+
+    if any(find_spec(name) is None for name in ("nbclient", "nbconvert", "ipykernel")):
+        return None
+    from inspection_analysis.project.notebooks import find_notebooks, start_notebooks
+
+    return start_notebooks(out_dir, parameters={p.stem: {"DATA_DIR": str(data_dir)} for p in find_notebooks()})
