@@ -1,0 +1,74 @@
+"""Rounds along the x axis: on a time axis by their ``reference_date`` when the frame has one, so that gaps show
+as gaps (eight years between 2018 and 2026 never look like one quarter), else evenly spaced and labelled."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from inspection_analysis.figures.style import wrap_labels
+
+__all__ = ["round_positions", "on_time_axis"]
+
+
+def on_time_axis(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` dates every round (a ``reference_date`` column with no missing value).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> on_time_axis(pd.DataFrame({"reference_date": ["2016-05-31"]})), on_time_axis(pd.DataFrame({"label": ["a"]}))
+    (True, False)
+    """
+    return "reference_date" in frame.columns and bool(frame["reference_date"].notna().all())
+
+
+def round_positions(ax, frame: pd.DataFrame) -> np.ndarray:
+    """Place the rounds of ``frame`` along the x axis of ``ax`` and return their positions.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to set up.
+    frame : pandas.DataFrame
+        One row per round, in time order, with ``label`` and, optionally, ``reference_date`` (ISO dates).
+
+    Returns
+    -------
+    numpy.ndarray
+        With dates: matplotlib date numbers, the axis ticked by year (every year up to eight years, else every
+        few years) and padded so that the first and last rounds are not on the edge; the caller labels the
+        rounds directly. Without: ``0, 1, ..., n - 1`` with the wrapped round labels as ticks.
+
+    Raises
+    ------
+    ValueError
+        If a ``reference_date`` is not a date.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> fig, ax = plt.subplots()
+    >>> x = round_positions(ax, pd.DataFrame({"label": ["2018", "2026"], "reference_date": ["2018-10-19", "2026-03-31"]}))
+    >>> round(float((x[1] - x[0]) / 365.25), 1)
+    7.4
+    >>> plt.close(fig)
+    """
+    if not on_time_axis(frame):
+        x = np.arange(len(frame), dtype=float)
+        ax.set_xticks(x, wrap_labels(frame["label"]))
+        return x
+    import matplotlib.dates as mdates
+
+    try:
+        dates = pd.to_datetime(frame["reference_date"].astype(str), format="ISO8601")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"reference_date must hold ISO dates, got {frame['reference_date'].tolist()}") from exc
+    x = mdates.date2num(dates.to_numpy())
+    span = max(float(x.max() - x.min()), 365.0)
+    ax.set_xlim(x.min() - 0.12 * span - 45, x.max() + 0.12 * span + 45)
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, math.ceil(span / 365.25 / 8))))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return x
