@@ -113,7 +113,7 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, *, title: str, sub
     """
     require_columns(points, ["group", "n", "rate", "outlier"], "points")
     require_columns(limits, ["n", "centre", "low_95", "high_95", "low_998", "high_998"], "limits")
-    fig, ax = new_figure(title, subtitle, figure_source(points, source))
+    fig, ax = new_figure(title, subtitle, figure_source(points, source), figsize=(8.0, 6.0))
     ax.plot(limits["n"], limits["centre"], color=HIGHLIGHT, linewidth=1.5)
     last = limits.iloc[-1]
     curves = (("low_998", ":", "99.8%"), ("low_95", "--", "95%"), ("high_95", "--", "95%"), ("high_998", ":", "99.8%"))

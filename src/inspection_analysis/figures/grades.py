@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from inspection_analysis.figures.sources import figure_source
 from inspection_analysis.figures.style import (
     CATEGORICAL,
     SEQUENTIAL,
-    SOURCE_PUBLISHED,
     is_known,
     new_figure,
     pct,
@@ -29,7 +29,7 @@ _GRADE_SEGMENTS = (
 
 
 @styled
-def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, source: str = SOURCE_PUBLISHED):
+def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, source: str | None = None):
     """Figure 1: the grade distribution of each round as stacked horizontal bars.
 
     Parameters
@@ -38,9 +38,14 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
         One row per round, in plotting order (top first), with ``label``,
         ``n``, ``failures``, ``n_good``, ``n_adequate``,
         ``n_requires_improvement``, ``n_inadequate`` (the counts table of
-        ``to_counts`` with the default failure definition, plus a label).
-    title, subtitle, source : str
+        ``to_counts`` with the default failure definition, plus a label). An
+        optional ``data_kind`` column names the kind of data in the source
+        line.
+    title, subtitle : str
         See :func:`inspection_analysis.figures.style.new_figure`.
+    source : str, optional
+        The source line; default built from ``data_kind``
+        (:func:`~inspection_analysis.figures.sources.figure_source`).
 
     Returns
     -------
@@ -68,7 +73,7 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
     2
     """
     require_columns(counts, ["label", "n", "failures", *(s[0] for s in _GRADE_SEGMENTS)], "counts")
-    fig, ax = new_figure(title, subtitle, source)
+    fig, ax = new_figure(title, subtitle, figure_source(counts, source))
     labels = counts["label"].astype(str).tolist()
     y = np.arange(len(labels))[::-1]
     for yi, (_, row) in zip(y, counts.iterrows(), strict=True):
@@ -96,7 +101,7 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.9, len(labels) - 0.1)
     percent_axis(ax, "x", "Share of case files audited")
-    fig.subplots_adjust(left=0.28)
+    ax.grid(False, axis="y")
     _direct_segment_labels(ax)
     return fig, ax
 

@@ -18,8 +18,9 @@ from inspection_analysis.figures.style import (
     percent_axis,
     require_columns,
     styled,
+    wrap_labels,
 )
-from inspection_analysis.figures.timeline import round_positions
+from inspection_analysis.figures.timeline import on_time_axis, round_positions
 
 __all__ = ["p_chart_figure"]
 
@@ -106,6 +107,11 @@ def p_chart_figure(chart, note: str | None = None, *, title: str, subtitle: str,
     if note:
         add_note(fig, note)
     fit_layout(fig)  # labels are placed in the final plot area
-    place_labels(ax, x[special], rate[special], [_SPECIAL_CAUSE_LABELS[causes[i]] for i in np.flatnonzero(special)],
-                 points=(x[~special], rate[~special]), fontsize=8, color="black")
+    if on_time_axis(table):  # no round labels under the axis: each point names its round
+        texts = [f"{wrap_labels([label])[0]}" + (f":\n{_SPECIAL_CAUSE_LABELS[c]}" if c in _SPECIAL_CAUSE_LABELS else "")
+                 for label, c in zip(table["label"].astype(str), causes, strict=True)]
+        place_labels(ax, x, rate, texts, fontsize=8, color="black")
+    else:
+        place_labels(ax, x[special], rate[special], [_SPECIAL_CAUSE_LABELS[causes[i]] for i in np.flatnonzero(special)],
+                     points=(x[~special], rate[~special]), fontsize=8, color="black")
     return fig, ax
