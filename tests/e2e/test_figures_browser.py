@@ -12,15 +12,10 @@ Run with ``make e2e`` (``pytest -m e2e tests/e2e``).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 TOLERANCE = 1.0  # in SVG units (points): rounding and hinting differences between browsers and matplotlib
 
 # Each <text>'s box in the root <svg>'s user space (its viewBox coordinates), with the viewBox itself.
@@ -51,20 +46,6 @@ def report_svgs(tmp_path_factory):
     return svgs
 
 
-@pytest.fixture(scope="module")
-def page():
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is not installed (make e2e installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-        finally:
-            browser.close()
-
-
 def _problems(measured) -> list[str]:
     vx, vy, vw, vh = measured["view"]
     texts = measured["texts"]
@@ -81,11 +62,11 @@ def _problems(measured) -> list[str]:
     return found
 
 
-def test_no_figure_text_is_clipped_or_overlaps(report_svgs, page):
+def test_no_figure_text_is_clipped_or_overlaps(report_svgs, wide_page):
     problems = {}
     for svg in report_svgs:
-        page.goto(svg.as_uri())
-        measured = page.evaluate(MEASURE)
+        wide_page.goto(svg.as_uri())
+        measured = wide_page.evaluate(MEASURE)
         assert measured["texts"], f"{svg.name} has no text elements (text must stay text in the SVG)"
         found = _problems(measured)
         if found:
