@@ -15,9 +15,9 @@ __all__ = ["place_labels", "OFFSETS"]
 OFFSETS = ((7, 0, "left", "center"), (-7, 0, "right", "center"), (0, 7, "center", "bottom"),
            (0, -7, "center", "top"), (7, 7, "left", "bottom"), (-7, 7, "right", "bottom"),
            (7, -7, "left", "top"), (-7, -7, "right", "top"))
-_RINGS = (1, 2, 3.5, 5)
+_RINGS = (1, 2, 3.5, 5, 7, 9.5)
 _MARKER_PT = 9  # the side of the square kept free around each point, in points
-_MARGIN_PX = 1.5  # texts closer than this count as touching
+_MARGIN_PX = 2.5  # texts closer than this count as touching (so that two labels never read as one)
 
 
 def _grow(bbox, px):
@@ -70,14 +70,15 @@ def place_labels(ax, xs, ys, texts, *, points=None, avoid_lines=True, **text_kw)
     Returns
     -------
     list of matplotlib.text.Annotation
-        One per label, in order. A label that finds no free place is put at the first candidate.
+        One per label, in order.
 
     Notes
     -----
     Obstacles are every visible text of the figure (titles, tick labels, other annotations, the labels already
     placed), a square of ``_MARKER_PT`` points round every point, and the lines of ``ax``. Candidates are
     :data:`OFFSETS`, at growing distance. A place is free if the label lies inside the axes and overlaps no obstacle.
-    A first pass avoids lines as well; if no place is free of lines, a second pass accepts crossing one.
+    A first pass avoids lines as well; if no place is free of lines, a second pass accepts crossing one; if no
+    place is free at all, the label goes where it covers the least area of the obstacles.
 
     Examples
     --------
@@ -118,11 +119,30 @@ def place_labels(ax, xs, ys, texts, *, points=None, avoid_lines=True, **text_kw)
                     break
             if choice is not None:
                 break
-        if choice is None:
-            dx, dy, ha, va = OFFSETS[0]
-            choice = _annotate(ax, x, y, text, dx, dy, ha, va, False, text_kw)
+        if choice is None:  # nowhere free: the place that covers the least of the obstacles
+            choice = _least_covered(ax, x, y, text, obstacles, frame, renderer, text_kw)
         placed.append(choice)
     return placed
+
+
+def _least_covered(ax, x, y, text, obstacles, frame, renderer, text_kw):
+    best, best_cover = None, None
+    for ring in _RINGS:
+        for dx, dy, ha, va in OFFSETS:
+            ann = _annotate(ax, x, y, text, dx * ring, dy * ring, ha, va, ring > 1, text_kw)
+            box = ann.get_window_extent(renderer)
+            cover = sum(max(0.0, min(box.x1, o.x1) - max(box.x0, o.x0)) * max(0.0, min(box.y1, o.y1) - max(box.y0, o.y0))
+                        for o in obstacles)
+            outside = box.width * box.height - max(0.0, min(box.x1, frame.x1) - max(box.x0, frame.x0)) * max(
+                0.0, min(box.y1, frame.y1) - max(box.y0, frame.y0))
+            cover += 10 * outside  # leaving the plot area is worse than touching another text
+            if best_cover is None or cover < best_cover:
+                if best is not None:
+                    best.remove()
+                best, best_cover = ann, cover
+            else:
+                ann.remove()
+    return best
 
 
 def _grow_point(p, half):

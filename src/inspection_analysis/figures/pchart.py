@@ -18,9 +18,8 @@ from inspection_analysis.figures.style import (
     percent_axis,
     require_columns,
     styled,
-    wrap_labels,
 )
-from inspection_analysis.figures.timeline import on_time_axis, round_positions
+from inspection_analysis.figures.timeline import on_time_axis, round_positions, short_round_label
 
 __all__ = ["p_chart_figure"]
 
@@ -89,10 +88,13 @@ def p_chart_figure(chart, note: str | None = None, *, title: str, subtitle: str,
     x = round_positions(ax, table)
     rate = table["rate"].astype(float).to_numpy()
     special = np.array([c != "common cause" for c in causes], dtype=bool)
-    half = 0.4 * (float(np.min(np.diff(x))) if len(x) > 1 else 1.0)
-    ax.plot([x[0] - half, x[-1] + half], [table["centre"].iloc[0], table["centre"].iloc[-1]], color=HIGHLIGHT,
+    # Each round's limits as a segment at that round: 0.4 of the way to its nearest neighbour, at most 120 days.
+    near = np.diff(x, prepend=-np.inf, append=np.inf)
+    half = np.minimum(0.4 * np.minimum(near[:-1], near[1:]), 120.0 if on_time_axis(table) else 0.4)
+    half = np.where(np.isfinite(half), half, 0.4)
+    ax.plot([x[0] - half[0], x[-1] + half[-1]], [table["centre"].iloc[0], table["centre"].iloc[-1]], color=HIGHLIGHT,
             linewidth=1.5)
-    for col in ("ucl", "lcl"):  # each round's limits as a segment at that round, NaN between rounds
+    for col in ("ucl", "lcl"):  # NaN between rounds, so that one line holds every segment
         seg_x = np.column_stack([x - half, x + half, np.full(len(x), np.nan)]).ravel()
         seg_y = np.repeat(table[col].astype(float).to_numpy(), 3)
         ax.plot(seg_x, seg_y, color=CATEGORICAL[4], linestyle="--", linewidth=1)
@@ -101,14 +103,14 @@ def p_chart_figure(chart, note: str | None = None, *, title: str, subtitle: str,
     last = len(table) - 1
     for text, y in (("centre line", table["centre"].iloc[last]), ("upper limit", table["ucl"].iloc[last]),
                     ("lower limit", table["lcl"].iloc[last])):
-        ax.annotate(text, (x[last] + half, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
+        ax.annotate(text, (x[last] + half[-1], y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
                     color=CATEGORICAL[4], annotation_clip=False)
     percent_axis(ax, "y", "Case files failing", limits=False)
     if note:
         add_note(fig, note)
     fit_layout(fig)  # labels are placed in the final plot area
     if on_time_axis(table):  # no round labels under the axis: each point names its round
-        texts = [f"{wrap_labels([label])[0]}" + (f":\n{_SPECIAL_CAUSE_LABELS[c]}" if c in _SPECIAL_CAUSE_LABELS else "")
+        texts = [short_round_label(label) + (f"\n{_SPECIAL_CAUSE_LABELS[c]}" if c in _SPECIAL_CAUSE_LABELS else "")
                  for label, c in zip(table["label"].astype(str), causes, strict=True)]
         place_labels(ax, x, rate, texts, fontsize=8, color="black")
     else:

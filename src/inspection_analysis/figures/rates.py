@@ -81,8 +81,9 @@ def failure_rates(rates: pd.DataFrame, *, title: str, subtitle: str, source: str
         if not is_known(row.rate):
             n = f"{int(row.n)} files: " if is_known(row.n) else ""
             what = f"{row.label}, " if dated else ""
-            ax.annotate(f"{what}{n}not published", (xi, 0.5), ha="center", va="center", rotation=90,
-                        color=CATEGORICAL[4], fontsize=9 if dated else None)
+            ax.annotate(f"{what}{n}not published", (xi, 0.02 if dated else 0.5), ha="center",
+                        va="bottom" if dated else "center", rotation=90, color=CATEGORICAL[4],
+                        fontsize=9 if dated else None)
         elif not dated:
             ax.text(xi + 0.08, row.rate, pct(row.rate), va="center", ha="left", color=HIGHLIGHT)
     if dated:

@@ -10,7 +10,21 @@ import pandas as pd
 
 from inspection_analysis.figures.style import wrap_labels
 
-__all__ = ["round_positions", "on_time_axis"]
+__all__ = ["round_positions", "on_time_axis", "short_round_label"]
+
+
+def short_round_label(label: str) -> str:
+    """A round's label cut to its year and quarter, for crowded labels: "2017 Q3 update" -> "2017 Q3".
+
+    Examples
+    --------
+    >>> short_round_label("2017 Q3 update"), short_round_label("2018 post-inspection review"), short_round_label("x")
+    ('2017 Q3', '2018', 'x')
+    """
+    words = str(label).split()
+    if len(words) > 1 and words[1][:1] == "Q" and words[1][1:].isdigit():
+        return " ".join(words[:2])
+    return words[0] if words else str(label)
 
 
 def on_time_axis(frame: pd.DataFrame) -> bool:
@@ -68,7 +82,9 @@ def round_positions(ax, frame: pd.DataFrame) -> np.ndarray:
         raise ValueError(f"reference_date must hold ISO dates, got {frame['reference_date'].tolist()}") from exc
     x = mdates.date2num(dates.to_numpy())
     span = max(float(x.max() - x.min()), 365.0)
-    ax.set_xlim(x.min() - 0.12 * span - 45, x.max() + 0.12 * span + 45)
+    # From the first round's new year (so that its year is ticked) to past the last round, with room for labels.
+    first_year = mdates.date2num(pd.Timestamp(year=int(dates.min().year), month=1, day=1))
+    ax.set_xlim(min(first_year, x.min() - 0.05 * span - 30), x.max() + 0.12 * span + 45)
     ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, math.ceil(span / 365.25 / 8))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     return x

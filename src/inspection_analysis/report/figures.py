@@ -25,6 +25,7 @@ from inspection_analysis.counts.table import to_counts
 from inspection_analysis.figures.change import points_label
 from inspection_analysis.figures.sources import source_line
 from inspection_analysis.figures.style import as_sentence, pct
+from inspection_analysis.figures.timeline import short_round_label
 from inspection_analysis.schema import CRITERION_LABELS
 from inspection_analysis.stats import rate_ci
 
@@ -36,12 +37,6 @@ if TYPE_CHECKING:
 
 def _year(label: str) -> str:
     return label.split()[0] if label else label
-
-
-def _short(label: str) -> str:
-    """A round's label cut to its year and quarter, for titles: "2017 Q3 update" -> "2017 Q3"."""
-    words = label.split()
-    return " ".join(words[:2]) if len(words) > 1 and words[1][:1] == "Q" and words[1][1:].isdigit() else _year(label)
 
 
 def _with_kind(frame: pd.DataFrame, inputs: ProjectState, on: str = "round_id") -> pd.DataFrame:
@@ -121,8 +116,8 @@ def _change_title(comp: pd.DataFrame, v, labels: dict) -> str:
     side = "below" if latest["difference"] < 0 else "above"
     significant = "not significant" if latest["verdict"] == "no significant change" else "significant"
     if size == "0":
-        return f"{_short(labels[latest['follow_up']])} failure rate as in {_year(labels[latest['baseline']])}"
-    return (f"{_short(labels[latest['follow_up']])} failure rate {size} points {side} "
+        return f"{short_round_label(labels[latest['follow_up']])} failure rate as in {_year(labels[latest['baseline']])}"
+    return (f"{short_round_label(labels[latest['follow_up']])} failure rate {size} points {side} "
             f"{_year(labels[latest['baseline']])}, {significant}")
 
 
@@ -194,7 +189,7 @@ def _synthetic_figures(inputs, F, save, labels, confidence_level):
     by_type = pd.DataFrame({"case_type": by_type["case_type"].astype(str),
                             "label": by_type["round_id"].astype(str).map(labels),
                             "n": by_type["n"], "failures": by_type["failures"]})
-    source = "Source: SYNTHETIC case-level data (data/synthetic), generated to match published margins."
+    source = source_line(["synthetic"])
     for name, frame, group, what in (("08a_synthetic_criteria", long, "criterion", "criterion"),
                                      ("08b_synthetic_case_types", by_type, "case_type", "case type")):
         frame = frame[frame["n"].fillna(0) > 0].sort_values([group, "label"], kind="stable").reset_index(drop=True)
