@@ -185,9 +185,14 @@ def test_funnel_notes_a_forces_own_audit_among_inspections():
     points, limits = _funnel(["force_audit"] + ["inspectorate"] * 6)
     fig, ax = F.funnel_figure(points, limits, title="1 of 7 forces outside the 95% funnel", subtitle="n")
     notes = " ".join(t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "ia-note")
-    assert "Not like with like: the point of Metropolitan Police Service is the force's grading of its own cases" \
+    assert "Not like with like: the point of Metropolitan Police Service is the force's own grading of its cases" \
         in notes
     assert "Metropolitan Police Service\n(2018 review, force's own audit)" in [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    # A case-level round registered with the default assessor (inspectorate) is still the force's own audit.
+    points = points.assign(assessor="inspectorate", data_kind=["case-level"] + ["published"] * 6)
+    fig, _ = F.funnel_figure(points, limits, title="1 of 7 forces outside the 95% funnel", subtitle="n")
+    assert any("Not like with like" in t.get_text() for t in fig.texts)
     plt.close(fig)
 
 

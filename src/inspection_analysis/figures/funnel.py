@@ -47,14 +47,20 @@ def _spread(ys_px, sep_px):
 
 
 def _mixed_assessors_note(points: pd.DataFrame) -> str:
-    """The note a funnel needs when its points were graded by different kinds of assessor, else ``""``."""
-    if "assessor" not in points.columns:
+    """The note a funnel needs when a force's own grading stands among inspections, else ``""``.
+
+    A point is the force's own grading when its ``assessor`` is not the inspectorate, or its ``data_kind`` is
+    ``case-level`` (the force's own audit of its case files).
+    """
+    own = pd.Series(False, index=points.index)
+    if "assessor" in points.columns:
+        own |= points["assessor"].astype(str) != "inspectorate"
+    if "data_kind" in points.columns:
+        own |= points["data_kind"].astype(str) == "case-level"
+    if not own.any() or own.all():
         return ""
-    own = points[points["assessor"].astype(str) != "inspectorate"]
-    if own.empty or len(own) == len(points):
-        return ""
-    names = ", ".join(str(r.group) for r in own.itertuples())
-    return (f"Not like with like: the point of {names} is the force's grading of its own cases; every other point "
+    names = ", ".join(str(g) for g in points.loc[own, "group"])
+    return (f"Not like with like: the point of {names} is the force's own grading of its cases; every other point "
             "is an inspectorate inspection. Assessors differ in how strictly they grade, so these points are not "
             "directly comparable.")
 
@@ -83,10 +89,11 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, *, title: str, sub
     source : str, optional
         The source line; default built from ``data_kind``.
     note : str, optional
-        Printed above the source line. When ``assessor`` shows some points
-        graded by a force itself among inspectorate inspections, a note saying
-        so is always added (a force's own audit is never shown against other
-        forces' inspections without one).
+        Printed above the source line. When ``assessor`` or ``data_kind``
+        shows some points graded by a force itself (an assessor other than the
+        inspectorate, or case-level files) among inspectorate inspections, a
+        note saying so is always added (a force's own audit is never shown
+        against other forces' inspections without one).
 
     Returns
     -------
