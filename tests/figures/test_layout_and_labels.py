@@ -216,3 +216,18 @@ def test_figure_svg_is_byte_identical_across_runs(tmp_path):
         save_figure(fig, "funnel", tmp_path / run, points, "A funnel.")
     assert (tmp_path / "a" / "funnel.svg").read_bytes() == (tmp_path / "b" / "funnel.svg").read_bytes()
     assert (tmp_path / "a" / "funnel.png").read_bytes() == (tmp_path / "b" / "funnel.png").read_bytes()
+
+
+def test_grade_distribution_marks_a_long_gap_between_rounds():
+    # 2018-10-19 to 2026-03-31: 2720 days = 89 months (2720 / 30.44 = 89.4) = 7 years 5 months; 2016-05-31 to
+    # 2018-10-19 is 29 months, also more than 15.
+    counts = pd.DataFrame({"label": ["2016", "2018", "2026 Q1"], "n": [374, 303, 120], "failures": [278, 210, 80],
+                           "n_good": [None, 93, 40], "n_adequate": [None, None, None],
+                           "n_requires_improvement": [None, 127, 50], "n_inadequate": [None, 83, 30],
+                           "reference_date": ["2016-05-31", "2018-10-19", "2026-03-31"]})
+    fig, ax = F.grade_distribution(counts, title="Most case files failed in every round", subtitle="Share")
+    gaps = [t.get_text() for t in ax.texts if "later" in t.get_text()]
+    assert gaps == ["\u2026 2 years 5 months later \u2026", "\u2026 7 years 5 months later \u2026"]
+    clipped, overlaps = _clipped_and_overlapping(fig)
+    assert clipped == [] and overlaps == []
+    plt.close(fig)

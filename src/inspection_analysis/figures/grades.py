@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from inspection_analysis.figures.sources import figure_source
@@ -16,6 +15,7 @@ from inspection_analysis.figures.style import (
     require_columns,
     styled,
 )
+from inspection_analysis.figures.timeline import row_positions
 
 __all__ = ["grade_distribution"]
 
@@ -40,7 +40,9 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
         ``n_requires_improvement``, ``n_inadequate`` (the counts table of
         ``to_counts`` with the default failure definition, plus a label). An
         optional ``data_kind`` column names the kind of data in the source
-        line.
+        line, and an optional ``reference_date`` marks the gap between rounds
+        more than fifteen months apart
+        (:func:`~inspection_analysis.figures.timeline.row_positions`).
     title, subtitle : str
         See :func:`inspection_analysis.figures.style.new_figure`.
     source : str, optional
@@ -75,7 +77,9 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
     require_columns(counts, ["label", "n", "failures", *(s[0] for s in _GRADE_SEGMENTS)], "counts")
     fig, ax = new_figure(title, subtitle, figure_source(counts, source))
     labels = counts["label"].astype(str).tolist()
-    y = np.arange(len(labels))[::-1]
+    y, gaps = row_positions(counts)
+    for gap_y, words in gaps:  # rounds far apart in time are not drawn as if they were consecutive quarters
+        ax.text(0.5, gap_y, f"\u2026 {words} \u2026", ha="center", va="center", style="italic", color=CATEGORICAL[4])
     for yi, (_, row) in zip(y, counts.iterrows(), strict=True):
         n = row["n"]
         grades = [(col, name, colour, hatch) for col, name, colour, hatch in _GRADE_SEGMENTS if is_known(row[col])]
@@ -99,7 +103,7 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
                         bbox={"facecolor": colour, "edgecolor": "none", "pad": 1})
             left += share
     ax.set_yticks(y, labels)
-    ax.set_ylim(-0.9, len(labels) - 0.1)
+    ax.set_ylim(-0.9, float(y.max()) + 0.9)
     percent_axis(ax, "x", "Share of case files audited")
     ax.grid(False, axis="y")
     _direct_segment_labels(ax)

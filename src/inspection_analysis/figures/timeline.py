@@ -10,7 +10,11 @@ import pandas as pd
 
 from inspection_analysis.figures.style import wrap_labels
 
-__all__ = ["round_positions", "on_time_axis", "short_round_label"]
+__all__ = ["round_positions", "on_time_axis", "short_round_label", "row_positions", "LONG_GAP_MONTHS"]
+
+#: Rounds further apart than this are not consecutive quarters: figures that list rounds mark the gap.
+LONG_GAP_MONTHS = 15
+_DAYS_PER_MONTH = 365.25 / 12
 
 
 def short_round_label(label: str) -> str:
@@ -88,3 +92,48 @@ def round_positions(ax, frame: pd.DataFrame) -> np.ndarray:
     ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, math.ceil(span / 365.25 / 8))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     return x
+
+
+def _gap_words(days: float) -> str:
+    months = round(days / _DAYS_PER_MONTH)
+    years, months = divmod(months, 12)
+    parts = [f"{years} year{'s' * (years != 1)}"] * bool(years) + [f"{months} month{'s' * (months != 1)}"] * bool(months)
+    return " ".join(parts) + " later"
+
+
+def row_positions(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[float, str]]]:
+    """Heights of the rounds of ``frame`` listed top to bottom, with a marked gap where rounds are far apart in time.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per round in time order; ``reference_date`` (ISO dates) is optional.
+
+    Returns
+    -------
+    y : numpy.ndarray
+        One height per row, the first row highest, one unit apart.
+    gaps : list of (float, str)
+        Where consecutive dated rounds are more than :data:`LONG_GAP_MONTHS` months apart, an extra
+        0.8 of a unit between them, and the height and words ("7 years 5 months later") to write there.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y, gaps = row_positions(pd.DataFrame({"reference_date": ["2017-12-31", "2018-10-19", "2026-03-31"]}))
+    >>> y.tolist(), gaps
+    ([2.8, 1.8, 0.0], [(0.9, '7 years 5 months later')])
+    """
+    slots, gaps, cur = [], [], 0.0
+    days = np.zeros(len(frame))
+    if on_time_axis(frame) and len(frame) > 1:
+        dates = pd.to_datetime(frame["reference_date"].astype(str), format="ISO8601")
+        days[1:] = np.diff(dates.to_numpy()).astype("timedelta64[D]").astype(float)
+    for i in range(len(frame)):
+        if i and days[i] > LONG_GAP_MONTHS * _DAYS_PER_MONTH:
+            gaps.append((cur + 0.4 - 0.5, _gap_words(days[i])))
+            cur += 0.8
+        slots.append(cur)
+        cur += 1
+    top = slots[-1] if slots else 0.0
+    return np.round(top - np.array(slots), 10), [(round(top - g, 10), text) for g, text in gaps]
