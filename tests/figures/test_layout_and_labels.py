@@ -215,6 +215,7 @@ def test_figure_svg_is_byte_identical_across_runs(tmp_path):
         fig, _ = F.funnel_figure(points, limits, title="1 of 7 forces outside the 95% funnel", subtitle="n")
         save_figure(fig, "funnel", tmp_path / run, points, "A funnel.")
     assert (tmp_path / "a" / "funnel.svg").read_bytes() == (tmp_path / "b" / "funnel.svg").read_bytes()
+    assert 'id="ia-' not in (tmp_path / "a" / "funnel.svg").read_text()  # layout roles are not written as ids
     assert (tmp_path / "a" / "funnel.png").read_bytes() == (tmp_path / "b" / "funnel.png").read_bytes()
 
 

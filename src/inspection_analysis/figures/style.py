@@ -320,6 +320,8 @@ def save_figure(fig, name: str, out_dir: str | os.PathLike, data: pd.DataFrame, 
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv", "txt")}
     with plt.rc_context(house_rc()):
         fit_layout(fig)
+        for t in fig.texts:  # the layout roles are not SVG ids: several notes, or figures on one page, would clash
+            t.set_gid(None)
         fig.savefig(paths["png"], format="png", dpi=150, metadata={"Software": None})
         fig.savefig(paths["svg"], format="svg", metadata={"Date": None})
     plt.close(fig)
