@@ -70,7 +70,8 @@ def assessor_figure(marginals: pd.DataFrame, agreement_low: float, agreement_hig
         ax.barh(yi, row.rate, color=colour, hatch=hatch, edgecolor="white")
         ax.text(row.rate + 0.01, yi, pct(row.rate), va="center", color=CATEGORICAL[4])
     ax.set_yticks(y, marginals["assessor"].astype(str).tolist())
-    ax.grid(False, axis="y")
+    ax.grid(False, axis="y")  # afcharts grids the value axis, here x
+    ax.grid(True, axis="x")
     percent_axis(ax, "x", "Share of the same cases graded requires improvement or inadequate")
     add_note(fig, f"Agreement between the two gradings: between {pct(agreement_low)} and {pct(agreement_high)} "
              "of cases (bounds from the two distributions alone).")

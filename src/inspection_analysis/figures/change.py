@@ -80,7 +80,8 @@ def change_forest(changes: pd.DataFrame, *, title: str, subtitle: str, source: s
                 ha="center", va="bottom", color=CATEGORICAL[4], annotation_clip=False)
     ax.set_yticks(y, changes["label"].astype(str).tolist())
     ax.set_ylim(-0.6, y.max() + 0.6)
-    ax.grid(False, axis="y")
+    ax.grid(False, axis="y")  # afcharts grids the value axis, here x
+    ax.grid(True, axis="x")
     ax.xaxis.set_major_formatter(lambda v, _: points_label(v))
     ax.set_xlabel("Change in failure rate from baseline (\u2190 improvement, fewer failing)")
     return fig, ax

@@ -105,7 +105,8 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.9, float(y.max()) + 0.9)
     percent_axis(ax, "x", "Share of case files audited")
-    ax.grid(False, axis="y")
+    ax.grid(False, axis="y")  # afcharts grids the value axis, here x
+    ax.grid(True, axis="x")
     _direct_segment_labels(ax)
     return fig, ax
 

@@ -76,5 +76,7 @@ def synthetic_dot_plot(rates: pd.DataFrame, group: str, *, title: str, subtitle:
         ax.annotate(label, (float(sub["ci_high"].astype(float).iloc[top]), y[top]), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(list(ypos.values()), wrap_labels(ypos.keys(), 16))
+    ax.grid(False, axis="y")  # afcharts grids the value axis, here x: no line through the rows of points
+    ax.grid(True, axis="x")
     percent_axis(ax, "x", "Case files failing (synthetic)")
     return fig, ax
