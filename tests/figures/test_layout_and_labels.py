@@ -232,3 +232,17 @@ def test_grade_distribution_marks_a_long_gap_between_rounds():
     clipped, overlaps = _clipped_and_overlapping(fig)
     assert clipped == [] and overlaps == []
     plt.close(fig)
+
+
+def test_fit_layout_is_idempotent():
+    from inspection_analysis.figures.layout import fit_layout
+
+    fig, _ = F.failure_rates(_rates(), title="No significant fall in failure rate since 2016", subtitle="n " * 60)
+    before = (fig.subplotpars.left, fig.subplotpars.right, fig.subplotpars.bottom, fig.subplotpars.top,
+              tuple(fig.get_size_inches()), [t.get_text() for t in fig.texts])
+    fit_layout(fig)
+    after = (fig.subplotpars.left, fig.subplotpars.right, fig.subplotpars.bottom, fig.subplotpars.top,
+             tuple(fig.get_size_inches()), [t.get_text() for t in fig.texts])
+    assert after[4:] == before[4:]
+    assert after[:4] == pytest.approx(before[:4], abs=1e-3)
+    plt.close(fig)
