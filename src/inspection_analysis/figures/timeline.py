@@ -88,7 +88,8 @@ def round_positions(ax, frame: pd.DataFrame) -> np.ndarray:
     span = max(float(x.max() - x.min()), 365.0)
     # From the first round's new year (so that its year is ticked) to past the last round, with room for labels.
     first_year = mdates.date2num(pd.Timestamp(year=int(dates.min().year), month=1, day=1))
-    ax.set_xlim(min(first_year, x.min() - 0.05 * span - 30), x.max() + 0.12 * span + 45)
+    # A little before that new year, so that its tick label does not meet the y axis's lowest one in the corner.
+    ax.set_xlim(min(first_year, x.min() - 0.05 * span - 30) - 0.03 * span, x.max() + 0.12 * span + 45)
     ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, math.ceil(span / 365.25 / 8))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     return x
