@@ -36,15 +36,6 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "03_has_improvement_occurred.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
 ARTIFACTS = Path(os.environ.get("IA_E2E_ARTIFACTS", ROOT / "reports" / "e2e"))
 SERVER_START_S = 90
 RUN_ALL_S = 300
@@ -152,19 +143,10 @@ def lab(tmp_path):
 
 
 @pytest.fixture
-def page():
-    """A fresh headless Chromium page; the browser is closed whatever happens."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is not installed (make e2e installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            yield context.new_page()
-        finally:
-            browser.close()
+def page(chromium_page):
+    """A fresh headless Chromium page (tests/e2e/conftest.py); the browser is closed whatever happens."""
+    with chromium_page(1400, 1000) as fresh:
+        yield fresh
 
 
 def _dismiss_dialogs(page) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from inspection_analysis.figures.sources import figure_source
 from inspection_analysis.figures.style import (
     CATEGORICAL,
-    SOURCE_PUBLISHED,
+    add_note,
     new_figure,
     pct,
     percent_axis,
@@ -20,26 +21,29 @@ __all__ = ["assessor_figure"]
 
 @styled
 def assessor_figure(marginals: pd.DataFrame, agreement_low: float, agreement_high: float, *, title: str,
-                    subtitle: str, source: str = SOURCE_PUBLISHED):
+                    subtitle: str, source: str | None = None):
     """Figure 7: two assessors' gradings of the same cases and their possible agreement.
 
     Parameters
     ----------
     marginals : pandas.DataFrame
         One row per assessor with ``assessor`` (label) and ``rate`` (share of
-        the cases that assessor graded failing).
+        the cases that assessor graded failing); an optional ``data_kind``
+        column names the kind of data in the source line.
     agreement_low, agreement_high : float
         The bounds on the share of cases both assessors graded alike, implied by
         the two marginal distributions.
-    title, subtitle, source : str
+    title, subtitle : str
         See :func:`inspection_analysis.figures.style.new_figure`.
+    source : str, optional
+        The source line; default built from ``data_kind``.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
     ax : matplotlib.axes.Axes
         One bar per assessor (different hatching), labelled with its rate, and
-        the agreement bounds written below the bars.
+        the agreement bounds in a note above the source line.
 
     Raises
     ------
@@ -60,14 +64,15 @@ def assessor_figure(marginals: pd.DataFrame, agreement_low: float, agreement_hig
         raise ValueError(f"at most four assessors can be shown, got {len(marginals)}")
     if not 0 <= agreement_low <= agreement_high <= 1:
         raise ValueError(f"agreement bounds must satisfy 0 <= low <= high <= 1, got {agreement_low}, {agreement_high}")
-    fig, ax = new_figure(title, subtitle, source)
+    fig, ax = new_figure(title, subtitle, figure_source(marginals, source))
     y = np.arange(len(marginals))[::-1]
     for yi, row, colour, hatch in zip(y, marginals.itertuples(), CATEGORICAL, ("", "//", "..", "xx"), strict=False):
         ax.barh(yi, row.rate, color=colour, hatch=hatch, edgecolor="white")
         ax.text(row.rate + 0.01, yi, pct(row.rate), va="center", color=CATEGORICAL[4])
     ax.set_yticks(y, marginals["assessor"].astype(str).tolist())
-    fig.subplots_adjust(left=0.3)
+    ax.grid(False, axis="y")  # afcharts grids the value axis, here x
+    ax.grid(True, axis="x")
     percent_axis(ax, "x", "Share of the same cases graded requires improvement or inadequate")
-    ax.text(0, -0.25, f"Agreement between the two gradings: between {pct(agreement_low)} and {pct(agreement_high)} "
-            "of cases (bounds from the two distributions alone)", transform=ax.transAxes, fontsize=9)
+    add_note(fig, f"Agreement between the two gradings: between {pct(agreement_low)} and {pct(agreement_high)} "
+             "of cases (bounds from the two distributions alone).")
     return fig, ax

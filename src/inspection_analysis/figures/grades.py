@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from inspection_analysis.figures.sources import figure_source
 from inspection_analysis.figures.style import (
     CATEGORICAL,
     SEQUENTIAL,
-    SOURCE_PUBLISHED,
     is_known,
     new_figure,
     pct,
@@ -16,6 +15,7 @@ from inspection_analysis.figures.style import (
     require_columns,
     styled,
 )
+from inspection_analysis.figures.timeline import row_positions
 
 __all__ = ["grade_distribution"]
 
@@ -29,7 +29,7 @@ _GRADE_SEGMENTS = (
 
 
 @styled
-def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, source: str = SOURCE_PUBLISHED):
+def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, source: str | None = None):
     """Figure 1: the grade distribution of each round as stacked horizontal bars.
 
     Parameters
@@ -38,9 +38,16 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
         One row per round, in plotting order (top first), with ``label``,
         ``n``, ``failures``, ``n_good``, ``n_adequate``,
         ``n_requires_improvement``, ``n_inadequate`` (the counts table of
-        ``to_counts`` with the default failure definition, plus a label).
-    title, subtitle, source : str
+        ``to_counts`` with the default failure definition, plus a label). An
+        optional ``data_kind`` column names the kind of data in the source
+        line, and an optional ``reference_date`` marks the gap between rounds
+        more than fifteen months apart
+        (:func:`~inspection_analysis.figures.timeline.row_positions`).
+    title, subtitle : str
         See :func:`inspection_analysis.figures.style.new_figure`.
+    source : str, optional
+        The source line; default built from ``data_kind``
+        (:func:`~inspection_analysis.figures.sources.figure_source`).
 
     Returns
     -------
@@ -68,9 +75,11 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
     2
     """
     require_columns(counts, ["label", "n", "failures", *(s[0] for s in _GRADE_SEGMENTS)], "counts")
-    fig, ax = new_figure(title, subtitle, source)
+    fig, ax = new_figure(title, subtitle, figure_source(counts, source))
     labels = counts["label"].astype(str).tolist()
-    y = np.arange(len(labels))[::-1]
+    y, gaps = row_positions(counts)
+    for gap_y, words in gaps:  # rounds far apart in time are not drawn as if they were consecutive quarters
+        ax.text(0.5, gap_y, f"\u2026 {words} \u2026", ha="center", va="center", style="italic", color=CATEGORICAL[4])
     for yi, (_, row) in zip(y, counts.iterrows(), strict=True):
         n = row["n"]
         grades = [(col, name, colour, hatch) for col, name, colour, hatch in _GRADE_SEGMENTS if is_known(row[col])]
@@ -94,9 +103,10 @@ def grade_distribution(counts: pd.DataFrame, *, title: str, subtitle: str, sourc
                         bbox={"facecolor": colour, "edgecolor": "none", "pad": 1})
             left += share
     ax.set_yticks(y, labels)
-    ax.set_ylim(-0.9, len(labels) - 0.1)
+    ax.set_ylim(-0.9, float(y.max()) + 0.9)
     percent_axis(ax, "x", "Share of case files audited")
-    fig.subplots_adjust(left=0.28)
+    ax.grid(False, axis="y")  # afcharts grids the value axis, here x
+    ax.grid(True, axis="x")
     _direct_segment_labels(ax)
     return fig, ax
 

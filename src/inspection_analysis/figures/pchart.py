@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from inspection_analysis.figures.labels import place_labels
+from inspection_analysis.figures.layout import fit_layout
+from inspection_analysis.figures.sources import figure_source
 from inspection_analysis.figures.style import (
     CATEGORICAL,
     GREY,
     HIGHLIGHT,
-    SOURCE_PUBLISHED,
     TWO_SERIES,
+    add_note,
     as_sentence,
     new_figure,
     percent_axis,
     require_columns,
     styled,
-    wrap_labels,
 )
+from inspection_analysis.figures.timeline import on_time_axis, round_positions, short_round_label
 
 __all__ = ["p_chart_figure"]
 
@@ -24,7 +27,7 @@ __all__ = ["p_chart_figure"]
 _SPECIAL_CAUSE_LABELS = {"improvement": "special cause: improvement", "concern": "special cause: concern"}
 
 @styled
-def p_chart_figure(chart, note: str | None = None, *, title: str, subtitle: str, source: str = SOURCE_PUBLISHED):
+def p_chart_figure(chart, note: str | None = None, *, title: str, subtitle: str, source: str | None = None):
     """Figure 5: SPC p-chart of the rounds with control limits and special causes.
 
     Parameters
@@ -34,12 +37,18 @@ def p_chart_figure(chart, note: str | None = None, *, title: str, subtitle: str,
         its ``table``: one row per round in time order with ``label``,
         ``rate``, ``centre``, ``lcl``, ``ucl`` (control limits for that
         round's n) and ``special_cause`` (``"improvement"``, ``"concern"`` or
-        ``"common cause"``).
+        ``"common cause"``). Optional: ``reference_date`` (ISO dates) puts
+        the rounds on a time axis; ``data_kind`` names the kind of data in
+        the source line.
     note : str, optional
-        Printed below the chart. Default: for a ``PChartResult``, its
-        trial-limits warning (fewer than 12 points), if it has one; else none.
-    title, subtitle, source : str
+        Printed below the chart, above the source line. Default: for a
+        ``PChartResult``, its trial-limits warning (fewer than 12 points), if
+        it has one; else none.
+    title, subtitle : str
         See :func:`inspection_analysis.figures.style.new_figure`.
+    source : str, optional
+        The source line; default built from ``data_kind``
+        (:func:`~inspection_analysis.figures.sources.figure_source`).
 
     Returns
     -------
@@ -47,8 +56,10 @@ def p_chart_figure(chart, note: str | None = None, *, title: str, subtitle: str,
     ax : matplotlib.axes.Axes
         Common-cause points as grey circles, special-cause points as orange
         diamonds labelled "special cause: improvement" or "special cause:
-        concern", limits as dashed steps, the centre line solid; round labels
-        wrapped as in :func:`inspection_analysis.figures.style.wrap_labels`.
+        concern", each round's limits as a dashed segment at that round, the
+        centre line solid; rounds placed as
+        :func:`~inspection_analysis.figures.timeline.round_positions` places
+        them (by date when dated, else evenly spaced with wrapped labels).
 
     Raises
     ------
@@ -73,25 +84,36 @@ def p_chart_figure(chart, note: str | None = None, *, title: str, subtitle: str,
         raise ValueError(f"chart['special_cause'] must be 'improvement', 'concern' or 'common cause', got {unknown}")
     if note is None:
         note = " ".join(as_sentence(w) for w in getattr(chart, "warnings", ()) if "trial limits" in w)
-    fig, ax = new_figure(title, subtitle, source)
-    x = np.arange(len(table))
+    fig, ax = new_figure(title, subtitle, figure_source(table, source))
+    x = round_positions(ax, table)
     rate = table["rate"].astype(float).to_numpy()
     special = np.array([c != "common cause" for c in causes], dtype=bool)
-    ax.plot(x, table["centre"], color=HIGHLIGHT, linewidth=1.5)
-    ax.step(x, table["ucl"], where="mid", color=CATEGORICAL[4], linestyle="--", linewidth=1)
-    ax.step(x, table["lcl"], where="mid", color=CATEGORICAL[4], linestyle="--", linewidth=1)
+    # Each round's limits as a segment at that round: 0.4 of the way to its nearest neighbour, at most 120 days.
+    near = np.diff(x, prepend=-np.inf, append=np.inf)
+    half = np.minimum(0.4 * np.minimum(near[:-1], near[1:]), 120.0 if on_time_axis(table) else 0.4)
+    half = np.where(np.isfinite(half), half, 0.4)
+    ax.plot([x[0] - half[0], x[-1] + half[-1]], [table["centre"].iloc[0], table["centre"].iloc[-1]], color=HIGHLIGHT,
+            linewidth=1.5)
+    for col in ("ucl", "lcl"):  # NaN between rounds, so that one line holds every segment
+        seg_x = np.column_stack([x - half, x + half, np.full(len(x), np.nan)]).ravel()
+        seg_y = np.repeat(table[col].astype(float).to_numpy(), 3)
+        ax.plot(seg_x, seg_y, color=CATEGORICAL[4], linestyle="--", linewidth=1)
     ax.plot(x[~special], rate[~special], "o", color=GREY, markeredgecolor=CATEGORICAL[4])
     ax.plot(x[special], rate[special], "D", color=TWO_SERIES[1], markeredgecolor="black")
     last = len(table) - 1
     for text, y in (("centre line", table["centre"].iloc[last]), ("upper limit", table["ucl"].iloc[last]),
                     ("lower limit", table["lcl"].iloc[last])):
-        ax.annotate(text, (last + 0.3, y), va="center", fontsize=8, color=CATEGORICAL[4], annotation_clip=False)
-    for xi in x[special]:
-        ax.annotate(_SPECIAL_CAUSE_LABELS[causes[xi]], (xi, rate[xi]), xytext=(0, -14), textcoords="offset points",
-                    ha="center", fontsize=8, color="black")
-    if note:
-        fig.text(0.02, 0.07, note, fontsize=8, color=CATEGORICAL[4], ha="left", va="bottom", wrap=True)
-    fig.subplots_adjust(right=0.85, bottom=0.24)
-    ax.set_xticks(x, wrap_labels(table["label"]))
+        ax.annotate(text, (x[last] + half[-1], y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
+                    color=CATEGORICAL[4], annotation_clip=False)
     percent_axis(ax, "y", "Case files failing", limits=False)
+    if note:
+        add_note(fig, note)
+    fit_layout(fig)  # labels are placed in the final plot area
+    if on_time_axis(table):  # no round labels under the axis: each point names its round
+        texts = [short_round_label(label) + (f"\n{_SPECIAL_CAUSE_LABELS[c]}" if c in _SPECIAL_CAUSE_LABELS else "")
+                 for label, c in zip(table["label"].astype(str), causes, strict=True)]
+        place_labels(ax, x, rate, texts, fontsize=8, color="black")
+    else:
+        place_labels(ax, x[special], rate[special], [_SPECIAL_CAUSE_LABELS[causes[i]] for i in np.flatnonzero(special)],
+                     points=(x[~special], rate[~special]), fontsize=8, color="black")
     return fig, ax

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from inspection_analysis.figures.change import points_label
+from inspection_analysis.figures.sources import figure_source
 from inspection_analysis.figures.style import (
     CATEGORICAL,
     HIGHLIGHT,
-    SOURCE_PUBLISHED,
     TWO_SERIES,
     new_figure,
     require_columns,
@@ -18,7 +19,7 @@ __all__ = ["power_curve"]
 
 
 @styled
-def power_curve(curve: pd.DataFrame, mark_n: int, *, title: str, subtitle: str, source: str = SOURCE_PUBLISHED):
+def power_curve(curve: pd.DataFrame, mark_n: int, *, title: str, subtitle: str, source: str | None = None):
     """Figure 4: the smallest improvement an audit of n files could detect.
 
     Parameters
@@ -31,8 +32,12 @@ def power_curve(curve: pd.DataFrame, mark_n: int, *, title: str, subtitle: str, 
         :func:`~inspection_analysis.analysis.planning.detectable_improvements` as it is.
     mark_n : int
         An audit size to mark (e.g. 170); it must be one of ``curve["n"]``.
-    title, subtitle, source : str
+    title, subtitle : str
         See :func:`inspection_analysis.figures.style.new_figure`.
+    source : str, optional
+        The source line (the kind of data of the baseline the curve is
+        computed against); default built from a ``data_kind`` column of
+        ``curve``.
 
     Returns
     -------
@@ -57,14 +62,14 @@ def power_curve(curve: pd.DataFrame, mark_n: int, *, title: str, subtitle: str, 
     at = curve.loc[curve["n"] == mark_n, "min_detectable_improvement"]
     if at.empty:
         raise ValueError(f"mark_n {mark_n!r} is not one of the audit sizes in curve['n']")
-    fig, ax = new_figure(title, subtitle, source)
+    fig, ax = new_figure(title, subtitle, figure_source(curve, source))
     ax.plot(curve["n"], curve["min_detectable_improvement"], color=HIGHLIGHT, linewidth=2)
     ax.axvline(mark_n, color=CATEGORICAL[4], linestyle=":", linewidth=1.5)
     ax.plot([mark_n], [at.iloc[0]], marker="o", color=TWO_SERIES[1], linestyle="none", markersize=8)
     ax.annotate(f"{mark_n} files: {100 * at.iloc[0]:.0f} pp", (mark_n, at.iloc[0]), xytext=(10, 10),
                 textcoords="offset points", color=CATEGORICAL[4])
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f} pp")
+    ax.yaxis.set_major_formatter(lambda v, _: points_label(v).lstrip("+"))
     ax.set_xlabel("Case files in the new audit")
     ax.set_ylabel("Smallest detectable fall in failure rate")
     return fig, ax

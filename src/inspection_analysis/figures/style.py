@@ -1,10 +1,13 @@
-"""House style for figures (UK Government Analysis Function) and deterministic saving.
+"""House style for figures (UK Government Analysis Function, through afcharts) and deterministic saving.
 
-One place holds the colours, fonts, title/subtitle/source layout and
-:func:`save_figure`, which writes every figure as PNG and SVG together with a
-CSV of the numbers plotted and a one-paragraph text alternative (WCAG 2.2,
-success criterion 1.1.1). matplotlib is imported only when a function here is
-called.
+The style is the Analysis Function's own: afcharts' matplotlib style sheet (``afcharts/afcharts.mplstyle``, used
+as ``plt.style.use("afcharts.afcharts")``) and its palettes (``afcharts.af_colours.get_af_colours``), from the
+package best-practice-and-impact/afcharts-py on PyPI. On top of them this module sets only what makes output
+reproducible and safe: one font shipped with matplotlib, a fixed SVG hash salt, text kept as text, and text drawn
+literally (no mathtext, so a ``$`` in a round label is a dollar sign). It also holds the title / subtitle / source
+layout (laid out by :mod:`inspection_analysis.figures.layout`) and :func:`save_figure`, which writes every figure
+as PNG and SVG together with a CSV of the numbers plotted and a one-paragraph text alternative (WCAG 2.2, success
+criterion 1.1.1). matplotlib is imported only when a function here is called.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ import textwrap
 from pathlib import Path
 
 import pandas as pd
+from afcharts.af_colours import get_af_colours
+
+from inspection_analysis.figures.layout import fit_layout
+from inspection_analysis.figures.sources import SOURCE_PUBLISHED
 
 __all__ = [
     "CATEGORICAL",
@@ -27,6 +34,7 @@ __all__ = [
     "house_rc",
     "styled",
     "new_figure",
+    "add_note",
     "save_figure",
     "pct",
     "wrap_labels",
@@ -37,53 +45,61 @@ __all__ = [
     "require_columns",
 ]
 
-#: Categorical colours, in order of use.
-CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
-#: Two series: dark blue and orange.
-TWO_SERIES = ("#12436D", "#F46A25")
-#: Highlight colour, used against :data:`GREY`.
-HIGHLIGHT = "#12436D"
-GREY = "#BFBFBF"
-#: Sequential blues, light to dark (Analysis Function sequential palette).
-SEQUENTIAL = ("#6BACE6", "#2073BC", "#12436D")
-SOURCE_PUBLISHED = "Source: HMIC/HMICFRS inspection reports and press coverage (data/published)."
+#: Categorical colours, in order of use (afcharts' "categorical" palette).
+CATEGORICAL = tuple(get_af_colours("categorical"))
+#: Two series: dark blue and orange (afcharts' "duo" palette).
+TWO_SERIES = tuple(get_af_colours("duo"))
+#: Highlight colour, used against :data:`GREY` (afcharts' "focus" palette).
+HIGHLIGHT, GREY = get_af_colours("focus")
+#: Sequential blues, light to dark (afcharts' three-colour "sequential" palette, reversed).
+SEQUENTIAL = tuple(get_af_colours("sequential", number_of_colours=3)[::-1])
 MAX_TITLE_WORDS = 10
 _SVG_SALT = "inspection-analysis"
+#: Font sizes in points: body text (afcharts uses 14 for its smaller default figure), title, source line and notes.
+_FONT_SIZE, _TITLE_SIZE, _SMALL_SIZE = 11, 15, 9
 
 
 def house_rc() -> dict:
-    """The matplotlib settings of the house style (fixed font, fixed SVG salt).
+    """The matplotlib settings of the house style: afcharts' style sheet with a fixed font, SVG salt and literal text.
 
     Returns
     -------
     dict
-        rcParams to apply with ``matplotlib.rc_context``: DejaVu Sans (shipped
-        with matplotlib, so available everywhere), a fixed ``svg.hashsalt`` so
-        SVG ids do not change between runs, text kept as text in SVG, no top or
-        right spines.
+        rcParams to apply with ``matplotlib.rc_context``: every setting of afcharts' ``afcharts.mplstyle`` (grid,
+        spines, tick colours, the categorical colour cycle), then DejaVu Sans (shipped with matplotlib, so the same
+        everywhere, where afcharts prefers Arial if installed), a fixed ``svg.hashsalt`` so SVG ids do not change
+        between runs, text kept as text in SVG, and ``text.parse_math`` off so that no label is read as mathtext.
 
     Examples
     --------
-    >>> house_rc()["svg.hashsalt"]
-    'inspection-analysis'
+    >>> rc = house_rc()
+    >>> rc["svg.hashsalt"], rc["text.parse_math"], rc["axes.spines.top"]
+    ('inspection-analysis', False, False)
     """
-    return {
+    from importlib.resources import files
+
+    import matplotlib as mpl
+
+    rc = dict(mpl.rc_params_from_file(str(files("afcharts") / "afcharts.mplstyle"), use_default_template=False))
+    rc.update({
         "font.family": "DejaVu Sans",
-        "font.size": 10,
+        "font.size": _FONT_SIZE,
         "svg.hashsalt": _SVG_SALT,
         "svg.fonttype": "none",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.titlelocation": "left",
+        "text.parse_math": False,
+        "text.usetex": False,
         "figure.dpi": 100,
-    }
+    })
+    return rc
 
 
 def styled(func):
     """Decorator: run a figure function inside the house-style ``rc_context``.
 
     Text, lines and patches take their font and defaults when created, so the
-    whole figure function runs under :func:`house_rc`.
+    whole figure function runs under :func:`house_rc`. A figure it returns as
+    ``(fig, ax)`` is then laid out by
+    :func:`~inspection_analysis.figures.layout.fit_layout`.
 
     Examples
     --------
@@ -100,7 +116,10 @@ def styled(func):
         import matplotlib.pyplot as plt
 
         with plt.rc_context(house_rc()):
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            if isinstance(result, tuple) and result and hasattr(result[0], "savefig"):
+                fit_layout(result[0])
+            return result
 
     return wrapper
 
@@ -206,11 +225,40 @@ def new_figure(title: str, subtitle: str, source: str, *, figsize=(8.0, 5.0), nr
         raise ValueError("subtitle and source must not be empty")
     with plt.rc_context(house_rc()):
         fig, ax = plt.subplots(nrows, ncols, figsize=figsize, squeeze=True)
-        fig.subplots_adjust(top=0.82, bottom=0.16, left=0.2, right=0.95)
-        fig.text(0.02, 0.95, title, fontsize=14, fontweight="bold", ha="left", va="top")
-        fig.text(0.02, 0.89, subtitle, fontsize=10, color=CATEGORICAL[4], ha="left", va="top", wrap=True)
-        fig.text(0.02, 0.02, source, fontsize=8, color=CATEGORICAL[4], ha="left", va="bottom", wrap=True)
+        fig.text(0.02, 0.95, title, fontsize=_TITLE_SIZE, fontweight="bold", gid="ia-title")
+        fig.text(0.02, 0.89, subtitle, color=CATEGORICAL[4], gid="ia-subtitle")
+        fig.text(0.02, 0.02, source, fontsize=_SMALL_SIZE, color=CATEGORICAL[4], gid="ia-source")
+        fit_layout(fig)
     return fig, ax
+
+
+def add_note(fig, text: str):
+    """Add a note to ``fig``, printed above its source line, wrapped to the figure's width (never over the plot).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure made by :func:`new_figure`.
+    text : str
+        The note, one paragraph.
+
+    Returns
+    -------
+    matplotlib.text.Text
+        The note; :func:`~inspection_analysis.figures.layout.fit_layout` places it.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure("A finding", "n = 2", "Source: test")
+    >>> add_note(fig, "Trial limits.").get_text()
+    'Trial limits.'
+    """
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(house_rc()):
+        note = fig.text(0.02, 0.02, text, fontsize=_SMALL_SIZE, color=CATEGORICAL[4], gid="ia-note")
+        fit_layout(fig)
+    return note
 
 
 def save_figure(fig, name: str, out_dir: str | os.PathLike, data: pd.DataFrame, alt_text: str) -> dict[str, Path]:
@@ -242,7 +290,10 @@ def save_figure(fig, name: str, out_dir: str | os.PathLike, data: pd.DataFrame, 
 
     Notes
     -----
-    Output is byte-for-byte reproducible: SVG is written with a fixed hash
+    The figure is laid out again first
+    (:func:`~inspection_analysis.figures.layout.fit_layout`), so texts added
+    after drawing are wrapped and kept inside the image. Output is
+    byte-for-byte reproducible: SVG is written with a fixed hash
     salt and no ``Date`` metadata, PNG without the ``Software`` entry, CSV with
     ``\\n`` line endings.
 
@@ -268,6 +319,9 @@ def save_figure(fig, name: str, out_dir: str | os.PathLike, data: pd.DataFrame, 
     out.mkdir(parents=True, exist_ok=True)
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv", "txt")}
     with plt.rc_context(house_rc()):
+        fit_layout(fig)
+        for t in fig.texts:  # the layout roles are not SVG ids: several notes, or figures on one page, would clash
+            t.set_gid(None)
         fig.savefig(paths["png"], format="png", dpi=150, metadata={"Software": None})
         fig.savefig(paths["svg"], format="svg", metadata={"Date": None})
     plt.close(fig)

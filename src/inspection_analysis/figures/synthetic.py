@@ -32,7 +32,7 @@ def synthetic_dot_plot(rates: pd.DataFrame, group: str, *, title: str, subtitle:
         The column holding the groups, e.g. ``"criterion"`` or ``"case_type"``.
     title, subtitle, source : str
         See :func:`inspection_analysis.figures.style.new_figure`. ``"SYNTHETIC DATA"``
-        is prefixed to the subtitle and stamped in the title area.
+        is prefixed to the subtitle and stamped above the title.
 
     Returns
     -------
@@ -60,8 +60,8 @@ def synthetic_dot_plot(rates: pd.DataFrame, group: str, *, title: str, subtitle:
     if len(rounds) > 4:
         raise ValueError(f"at most four rounds can be shown, got {len(rounds)}: {rounds}")
     fig, ax = new_figure(title, f"SYNTHETIC DATA \u2014 {subtitle}", source)
-    fig.text(0.98, 0.95, "SYNTHETIC DATA", ha="right", va="top", fontsize=12, fontweight="bold",
-             color=CATEGORICAL[2], bbox={"edgecolor": CATEGORICAL[2], "facecolor": "white"})
+    fig.text(0.02, 0.98, "SYNTHETIC DATA", fontsize=12, fontweight="bold", color=CATEGORICAL[2], gid="ia-stamp",
+             bbox={"edgecolor": CATEGORICAL[2], "facecolor": "white"})
     groups = sorted(rates[group].astype(str).unique())
     ypos = {g: i for i, g in enumerate(groups[::-1])}
     offsets = np.linspace(-0.25, 0.25, len(rounds)) if len(rounds) > 1 else [0.0]
@@ -76,5 +76,7 @@ def synthetic_dot_plot(rates: pd.DataFrame, group: str, *, title: str, subtitle:
         ax.annotate(label, (float(sub["ci_high"].astype(float).iloc[top]), y[top]), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(list(ypos.values()), wrap_labels(ypos.keys(), 16))
+    ax.grid(False, axis="y")  # afcharts grids the value axis, here x: no line through the rows of points
+    ax.grid(True, axis="x")
     percent_axis(ax, "x", "Case files failing (synthetic)")
     return fig, ax

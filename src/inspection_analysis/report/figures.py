@@ -22,7 +22,10 @@ from inspection_analysis.analysis.criteria import compare_criteria
 from inspection_analysis.analysis.funnel import funnel_points
 from inspection_analysis.analysis.planning import detectable_improvements
 from inspection_analysis.counts.table import to_counts
+from inspection_analysis.figures.change import points_label
+from inspection_analysis.figures.sources import source_line
 from inspection_analysis.figures.style import as_sentence, pct
+from inspection_analysis.figures.timeline import short_round_label
 from inspection_analysis.schema import CRITERION_LABELS
 from inspection_analysis.stats import rate_ci
 
@@ -36,13 +39,26 @@ def _year(label: str) -> str:
     return label.split()[0] if label else label
 
 
+def _with_kind(frame: pd.DataFrame, inputs: ProjectState, on: str = "round_id") -> pd.DataFrame:
+    """``frame`` with the ``data_kind`` of each row's round (column ``on``) from the counts table."""
+    kinds = dict(zip(inputs.counts["round_id"].astype(str), inputs.counts["data_kind"], strict=True))
+    return frame.assign(data_kind=frame[on].astype(str).map(kinds).to_numpy())
+
+
+def _with_registry(frame: pd.DataFrame, inputs: ProjectState, columns) -> pd.DataFrame:
+    """``frame`` with registry ``columns`` (e.g. ``reference_date``) of each row's round, merged on ``round_id``."""
+    reg = inputs.rounds[["round_id", *columns]].astype({"round_id": str})
+    return frame.drop(columns=[c for c in columns if c in frame.columns]).merge(
+        reg, on="round_id", how="left", validate="many_to_one")
+
+
 def draw_figures(results: dict, inputs: ProjectState, out: Path, confidence_level: float, force: str):
     """Draw and save every figure for ``force``; return their descriptions and the files written."""
 
     v = results["verdict"]
     # Figures 1 and 2 show the rounds with a published size; the alt texts also name those with nothing published.
     sized = results["rates"]["n"].notna().to_numpy()
-    rates, series = results["rates"][sized], results["series"][sized]
+    rates, series = _with_kind(results["rates"][sized], inputs), _with_kind(results["series"][sized], inputs)
     labels = dict(zip(inputs.rounds["round_id"], inputs.rounds["label"], strict=True))
     span = f"{rates['label'].iloc[0]} to {rates['label'].iloc[-1]}"
     force_name = inputs.rounds.loc[inputs.rounds["force"] == force, "force_name"].iloc[0]
@@ -78,19 +94,35 @@ def draw_figures(results: dict, inputs: ProjectState, out: Path, confidence_leve
              for r in known.itertuples()) + f". Not published: {gap or 'none'}. {v.sentence}")
     comp = results["comparisons"]
     comp = comp[comp["kind"] == "from baseline"].assign(label=lambda d: d["follow_up"].map(labels))
-    fig, _ = F.change_forest(comp, title=f"Change in failure rate since {_year(labels[base])}",
+    kinds = _with_kind(comp, inputs, "follow_up")["data_kind"].tolist() + _with_kind(comp, inputs, "baseline")[
+        "data_kind"].tolist()[:1]
+    fig, _ = F.change_forest(comp, title=_change_title(comp, v, labels),
                              subtitle=f"Difference from the {labels[base]}, percentage points, "
-                                      f"{confidence_level:.0%} Newcombe intervals")
+                                      f"{confidence_level:.0%} Newcombe intervals",
+                             source=source_line(kinds, [*comp["label"], labels[base]]))
     save("03_change_from_baseline", fig, comp[["baseline", "follow_up", "label", "difference", "difference_low",
                                                "difference_high", "pvalue", "verdict"]],
          "Change in failure rate from the baseline, with intervals: " + "; ".join(
              f"{r.label} {100 * r.difference:+.1f} points ({100 * r.difference_low:+.1f} to "
              f"{100 * r.difference_high:+.1f}), {r.verdict}" for r in comp.itertuples()) + ".")
-    _more_figures(results, inputs, F, save, labels, force_name, confidence_level)
+    _more_figures(results, inputs, F, save, labels, force, confidence_level)
     return shown, files
 
 
-def _more_figures(results, inputs, F, save, labels, force_name, confidence_level):
+def _change_title(comp: pd.DataFrame, v, labels: dict) -> str:
+    """Figure 3's finding: the latest round's change from the baseline and whether it is significant, as the verdict."""
+    latest = comp[comp["follow_up"] == v.comparison["follow_up"]].iloc[0]
+    size = points_label(abs(latest["difference"])).removesuffix(" pp").lstrip("+")
+    side = "below" if latest["difference"] < 0 else "above"
+    significant = "not significant" if latest["verdict"] == "no significant change" else "significant"
+    if size == "0":
+        return f"{short_round_label(labels[latest['follow_up']])} failure rate as in {_year(labels[latest['baseline']])}"
+    return (f"{short_round_label(labels[latest['follow_up']])} failure rate {size} points {side} "
+            f"{_year(labels[latest['baseline']])}, {significant}")
+
+
+def _more_figures(results, inputs, F, save, labels, force, confidence_level):
+    force_name = inputs.rounds.loc[inputs.rounds["force"] == force, "force_name"].iloc[0]
     base, alpha = results["baseline"], 1 - confidence_level
     row = results["rates"].set_index("round_id").loc[base]
     unpublished = results["sensitivity"]
@@ -99,24 +131,31 @@ def _more_figures(results, inputs, F, save, labels, force_name, confidence_level
     at = curve.loc[curve["n"] == mark, "min_detectable_improvement"].iloc[0]
     fig, _ = F.power_curve(curve, mark, title=f"An audit of {mark} files detects only large falls",
                            subtitle=f"Smallest fall in failure rate detectable (80% power, one-sided alpha "
-                                    f"{alpha:g}) against the {labels[base]} (n = {int(row['n'])})")
+                                    f"{alpha:g}) against the {labels[base]} (n = {int(row['n'])})",
+                           source=source_line(_with_kind(pd.DataFrame({"round_id": [base]}), inputs)["data_kind"]))
     save("04_power_curve", fig, curve[["n", "min_detectable_improvement"]],
          f"Line chart: the smallest fall in failure rate an audit of 50 to 1,000 files could detect with 80% "
          f"power against the {labels[base]} ({pct(row['rate'])} of {int(row['n'])} failing). An audit of {mark} "
          f"files could detect a fall of {100 * at:.1f} percentage points or more.")
     pc = results["p_chart"]
     k = int((pc.table["special_cause"] != "common cause").sum())
-    fig, _ = F.p_chart_figure(pc, title=f"{k} of {len(pc.table)} rounds show special-cause variation" if k
+    chart = _with_kind(_with_registry(pc.table, inputs, ["reference_date"]), inputs)
+    note = " ".join(as_sentence(w) for w in pc.warnings if "trial limits" in w)
+    fig, _ = F.p_chart_figure(chart, note, title=f"{k} of {len(pc.table)} rounds show special-cause variation" if k
                               else "No round shows special-cause variation",
                               subtitle=f"p-chart of the failure rate, {force_name}, 3-sigma limits")
     save("05_p_chart", fig, pc.table, " ".join([pc.sentence, *map(as_sentence, pc.warnings)]))
     fun = results["funnel"]
-    points = funnel_points(fun, inputs.rounds)
+    points = _with_kind(funnel_points(fun, inputs.rounds), inputs)
+    reg = _with_registry(points[["round_id"]], inputs, ["label", "assessor"])
+    points = points.assign(period=reg["label"].to_numpy(), assessor=reg["assessor"].to_numpy(),
+                           highlight=(points["force"] == force).to_numpy())
     flagged = points[points["outlier"] != ""]
-    fig, _ = F.funnel_figure(points, results["funnel_limits"],
+    fig, _ = F.funnel_figure(points.drop(columns=["label"]), results["funnel_limits"],
                              title=f"{len(flagged)} of {len(points)} forces outside the 95% funnel",
-                             subtitle="Failure rate against case files audited, latest round with a full grade "
-                                      "split per force, 95% and 99.8% limits")
+                             subtitle=f"Failure rate against case files audited, each force's latest inspectorate "
+                                      f"round with a full grade split ({force_name} highlighted), 95% and 99.8% "
+                                      "limits")
     save("06_funnel", fig, points[["group", "round_id", "n", "failures", "rate", "label"]],
          f"Funnel plot of {len(points)} forces' failure rates around the pooled rate of "
          f"{pct(fun['pooled_rate'].iloc[0])}. Outside the limits: "
@@ -128,7 +167,8 @@ def _more_figures(results, inputs, F, save, labels, force_name, confidence_level
     fig, _ = F.assessor_figure(marg, ag.min_proportion, ag.max_proportion,
                                title="The force graded its own cases far more favourably",
                                subtitle=f"Share of the same {ag.n} cases graded failing, 2016 (counts derived "
-                                        "from published percentages)")
+                                        "from published percentages)",
+                               source=source_line(["published"]))
     save("07_assessor_agreement", fig, marg.assign(min_agreement=ag.min_proportion, max_agreement=ag.max_proportion),
          ag.sentence)
     if inputs.synthetic is not None:
@@ -149,7 +189,7 @@ def _synthetic_figures(inputs, F, save, labels, confidence_level):
     by_type = pd.DataFrame({"case_type": by_type["case_type"].astype(str),
                             "label": by_type["round_id"].astype(str).map(labels),
                             "n": by_type["n"], "failures": by_type["failures"]})
-    source = "Source: SYNTHETIC case-level data (data/synthetic), generated to match published margins."
+    source = source_line(["synthetic"])
     for name, frame, group, what in (("08a_synthetic_criteria", long, "criterion", "criterion"),
                                      ("08b_synthetic_case_types", by_type, "case_type", "case type")):
         frame = frame[frame["n"].fillna(0) > 0].sort_values([group, "label"], kind="stable").reset_index(drop=True)
