@@ -58,12 +58,8 @@ pd.set_option("display.precision", 4)
 project = ia.load_project(DATA_DIR, failing=FAILING)
 round_id = ROUND_ID or project.latest_quarter(FORCE)
 cases = project.quarter_cases(round_id)
-display(Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
-                 or "Every recorded data file matches the checksum in the manifest."))
-Markdown(f"**SYNTHETIC DATA: these are not real audit results.** The {len(cases)} case files of {round_id} come "
-         "from the shipped synthetic sample: no case-level file is recorded for it." if cases["synthetic"].all()
-         else f"Real case-level data: the {len(cases)} case files of {round_id}, from the file recorded in the "
-         "manifest.")
+Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
+         or "Every recorded data file matches the checksum in the manifest.")
 
 # %% [markdown]
 # ## The quarterly update
@@ -76,6 +72,10 @@ Markdown(f"**SYNTHETIC DATA: these are not real audit results.** The {len(cases)
 # %%
 update = ia.quarter_update(cases, round_id, baseline=BASELINE, failing=FAILING, rounds=project.rounds,
                            published=project.counts, confidence_level=CONFIDENCE_LEVEL)
+display(Markdown(f"**SYNTHETIC DATA: these are not real audit results.** The {len(cases)} case files of {round_id} "
+                 "come from the shipped synthetic sample: no case-level file is recorded for it." if update.synthetic
+                 else f"Real case-level data: the {len(cases)} case files of {round_id}, from the file recorded in "
+                 "the manifest and read with its stored mapping."))
 ia.round_rates(update.counts, update.force, rounds=project.rounds, confidence_level=CONFIDENCE_LEVEL)
 
 # %% [markdown]
