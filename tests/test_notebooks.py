@@ -163,7 +163,8 @@ def test_new_quarter_notebook_with_a_synthetic_quarter_file(tmp_path):
     ``ROUND_ID``: it reads the recorded file through the project state.
     Expected, by hand: 125 of 135 failing (64 + 61) against 278 of 374 in
     2016; the shipped data have no 2017 Q2 counts at all, so seeing them
-    proves the parameters were used.
+    proves the parameters were used. Notebook 03, run on the same folder,
+    then compares the round with the baseline as ``compare`` does.
     """
     import inspection_analysis as ia
 
@@ -196,6 +197,16 @@ def test_new_quarter_notebook_with_a_synthetic_quarter_file(tmp_path):
     assert "no improvement" not in text.lower()
     html = render_html(nb, tmp_path / "04.html").read_text(encoding="utf-8")
     assert "mps-2017-q2" in html
+
+    # Notebook 03 on the same folder states the added round as `compare` does, and no longer calls it unpublished.
+    project = ia.load_project(root / "data")
+    text03 = _text(execute_notebook("03_has_improvement_occurred", tmp_path / "03_out.ipynb",
+                                    parameters={"DATA_DIR": str(root / "data")}, timeout=300))
+    added = ia.compare_rounds(project.counts, "mps-2016", "mps-2017-q2", rounds=project.rounds)["sentence"].iloc[0]
+    assert "125 of 135 case files (93%" in added and "against 278 of 374 (74%)" in added  # by hand, as above
+    assert added in text03
+    assert ia.has_improved(project.counts, rounds=project.rounds).sentence in text03
+    assert "No failure counts were published for the 2017 Q2 update" not in text03
 
 
 def test_run_notebooks_rejects_parameters_for_a_notebook_not_run(tmp_path):
