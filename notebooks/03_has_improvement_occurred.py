@@ -18,9 +18,10 @@
 #
 # The centre of the project. The baseline is the 2016 inspection of the force's child-protection
 # case files. This notebook compares that baseline with every later round, asks what an audit
-# whose counts were never published (the 170-file audit of 2017 Q2) could have shown, looks at power, equivalence and the posterior
-# probability of improvement, tests for a trend, and ends with the verdict. Every finding below
-# is a sentence the library writes from the data, so it stays true when a quarter is added.
+# whose counts were never published (the 170-file audit of 2017 Q2) could have shown, looks at
+# power, equivalence and the posterior probability of improvement, tests for a trend, and ends
+# with the verdict. Every finding below is a sentence the library writes from the data, so it
+# stays true when a quarter is added.
 #
 # For failure rates a **fall is an improvement**. "No significant improvement" means the data do
 # not show an improvement beyond sampling error, **not** that nothing improved.
@@ -120,7 +121,7 @@ fig, ax = ia.figures.power_curve(
 # ## Equivalence view and probability of improvement
 #
 # A non-significant difference is not evidence of "no change". The TOST equivalence test asks the
-# opposite question: do the data rule out a change larger than ±10 percentage points? And the
+# opposite question: do the data rule out a change larger than ±`MARGIN`? And the
 # Bayesian view (uniform priors) gives the posterior probability that the rate fell at all. Both
 # are columns of each comparison above; here for the latest round against the baseline.
 
@@ -160,10 +161,10 @@ Markdown(f"**{verdict.question}**\n\n**Answer: {verdict.answer}.**\n\n{verdict}"
 # - **Rounds without counts cannot be tested.** An audit whose grade counts were never published
 #   can only be bounded, as above.
 # - **Assessors differed.** Inspectorate samples, the force's own audits and re-gradings are
-#   different assessors (the `assessor` column of the registry, notebook 01). In 2016 the force
-#   graded its own cases far more favourably than the inspectorate did (notebook 06), so a
-#   comparison across assessors mixes a change in practice with a change in who is grading; the
-#   caveats of each comparison name it.
+#   different assessors (the `assessor` column of the registry, notebook 01), and the same files
+#   can be graded very differently by different assessors (notebook 06 bounds the agreement of
+#   the force and the inspectorate in 2016), so a comparison across assessors mixes a change in
+#   practice with a change in who is grading; the caveats of each comparison name it.
 # - **Samples.** The intervals assume each round is a random sample of cases; the inspectorate's
 #   samples were chosen to cover case types, which may differ between rounds (notebook 07 shows,
 #   on synthetic data, how a change of case mix can mislead).

@@ -77,4 +77,4 @@ Markdown("Rounds counted from a force's own recorded case-level file, never set 
 #   column above), inspections and post-inspection reviews select cases differently, and a review
 #   often re-examines the areas already found weak.
 # - The funnel compares forces with each other, not with a standard: a force near the pooled
-#   rate still has most of its files failing.
+#   rate (the `pooled_rate` column) fails as many files as the average force, however many that is.
