@@ -2,19 +2,21 @@
 
 The static checks are fast. Executing the notebooks (marked ``notebooks``) runs
 each one top to bottom on the shipped data with papermill, plus the quarterly
-notebook once more on a SYNTHETIC new-quarter file passed as a parameter.
+notebook once more on a copy of the data folder with a SYNTHETIC quarter added.
 """
 
 from __future__ import annotations
 
 import ast
+import shutil
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 
-from inspection_analysis.io import load_published, load_rounds
+from inspection_analysis import paths
+from inspection_analysis.project.add_quarter import add_quarter
 from inspection_analysis.project.notebooks import (
     NotebookExecutionError,
     execute_notebook,
@@ -46,14 +48,14 @@ def _code_cells(path: Path) -> list:
 
 
 def _text(nb) -> str:
-    """Every text output of an executed notebook, joined."""
+    """Every text output of an executed notebook (streams, plain text and the Markdown it displays), joined."""
     parts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.output_type == "stream":
                 parts.append(out.text)
             elif "data" in out:
-                parts.append(out.data.get("text/plain", ""))
+                parts.append(out.data.get("text/markdown", out.data.get("text/plain", "")))
     return "\n".join(parts)
 
 
@@ -160,33 +162,40 @@ def test_notebook_executes_top_to_bottom(name, tmp_path):
     if name == "03_has_improvement_occurred":
         import inspection_analysis as ia
 
-        assert ia.has_improved(load_published(), rounds=load_rounds()).sentence in _text(nb)
+        project = ia.load_project()
+        assert ia.has_improved(project.counts, rounds=project.rounds).sentence in _text(nb)
 
 
 @pytest.mark.notebooks
 @pytest.mark.slow
 def test_new_quarter_notebook_with_a_synthetic_quarter_file(tmp_path):
-    """04_new_quarter run by papermill on a SYNTHETIC quarter file passed as DATA_PATH.
+    """04_new_quarter run by papermill on a copy of the data folder with a SYNTHETIC quarter added.
 
     The file is built from the library's synthetic generator: the 135 SYNTHETIC
     case files reproducing the 2017 Q3 margins (10 good, 64 RI, 61 inadequate),
-    relabelled as the 2017 Q2 round, for which nothing was published. Expected,
-    by hand: 125 of 135 failing (64 + 61) against 278 of 374 in 2016; the
-    notebook's defaults have no 2017 Q2 counts at all, so seeing them proves
-    the parameter was used.
+    relabelled as the 2017 Q2 round, for which no counts were published, and
+    added with ``add_quarter``. The notebook gets only ``DATA_DIR`` and
+    ``ROUND_ID``: it reads the recorded file through the project state.
+    Expected, by hand: 125 of 135 failing (64 + 61) against 278 of 374 in
+    2016; the shipped data have no 2017 Q2 counts at all, so seeing them
+    proves the parameters were used. Notebook 03, run on the same folder,
+    then compares the round with the baseline as ``compare`` does.
     """
     import inspection_analysis as ia
 
     quarter = ia.make_synthetic_cases(["mps-2017-q3"])
     quarter["round_id"] = "mps-2017-q2"
     quarter["case_id"] = quarter["case_id"].str.replace("mps-2017-q3", "mps-2017-q2")
-    data_path = tmp_path / "mps_2017_q2_synthetic.csv"
+    data_path = tmp_path / "mps 2017 q2 synthetic.csv"
     quarter.to_csv(data_path, index=False)
+    root = tmp_path / "project"
+    shutil.copytree(paths.data_dir(), root / "data", ignore=shutil.ignore_patterns("raw", "manifest.csv", "backups"))
+    add_quarter(data_path, "mps-2017-q2", root=root, replace=True)  # registered, with no file until now
 
     nb = execute_notebook(
         "04_new_quarter",
         tmp_path / "04_out.ipynb",
-        parameters={"DATA_PATH": str(data_path), "ROUND_ID": "mps-2017-q2", "BASELINE": "mps-2016"},
+        parameters={"DATA_DIR": str(root / "data"), "ROUND_ID": "mps-2017-q2", "BASELINE": "mps-2016"},
         timeout=300,
     )
     text = _text(nb)
@@ -194,7 +203,7 @@ def test_new_quarter_notebook_with_a_synthetic_quarter_file(tmp_path):
     # By hand: 64 + 61 = 125 of 135 = 0.926 (93%) against 278/374 = 0.743, a rise of 0.183 (+18
     # points). Pooled rate 403/509 = 0.792, SE = sqrt(0.792 * 0.208 * (1/135 + 1/374)) = 0.0408,
     # z = 0.183 / 0.0408 = 4.48, two-sided p about 7e-6: a significant deterioration by any of the
-    # exact tests too. The defaults hold no 2017 Q2 counts, so this proves DATA_PATH was used.
+    # exact tests too. The shipped data hold no 2017 Q2 counts, so this proves DATA_DIR and ROUND_ID were used.
     assert ("2017 Q2 update (mps-2017-q2, SYNTHETIC data, not real audit results): 125 of 135 case files (93%) "
             "required improvement or were inadequate. The failure rate changed significantly:") in text
     # The previous round with counts before 2017 Q2 is the 2016 baseline itself: one clause says so.
@@ -203,6 +212,16 @@ def test_new_quarter_notebook_with_a_synthetic_quarter_file(tmp_path):
     assert "no improvement" not in text.lower()
     html = render_html(nb, tmp_path / "04.html").read_text(encoding="utf-8")
     assert "mps-2017-q2" in html
+
+    # Notebook 03 on the same folder states the added round as `compare` does, and no longer calls it unpublished.
+    project = ia.load_project(root / "data")
+    text03 = _text(execute_notebook("03_has_improvement_occurred", tmp_path / "03_out.ipynb",
+                                    parameters={"DATA_DIR": str(root / "data")}, timeout=300))
+    added = ia.compare_rounds(project.counts, "mps-2016", "mps-2017-q2", rounds=project.rounds)["sentence"].iloc[0]
+    assert "125 of 135 case files (93%" in added and "against 278 of 374 (74%)" in added  # by hand, as above
+    assert added in text03
+    assert ia.has_improved(project.counts, rounds=project.rounds).sentence in text03
+    assert "No failure counts were published for the 2017 Q2 update" not in text03
 
 
 def test_run_notebooks_rejects_parameters_for_a_notebook_not_run(tmp_path):

@@ -22,15 +22,31 @@
 # later notebook analyses. Nothing here computes a statistic.
 
 # %% tags=["parameters"]
+DATA_DIR = None  # None: the project's data/ folder (the report passes its own)
 FORCE = "mps"
 FAILING = ["requires improvement", "inadequate"]
 
 # %%
 import pandas as pd
+from IPython.display import Markdown, display
 
 import inspection_analysis as ia
 
 pd.set_option("display.max_colwidth", 120)
+
+# %% [markdown]
+# ## The project state
+#
+# `load_project` reads the data folder the one way the report and the command line read it: the
+# registry, the published figures, and every case-level file recorded in `manifest.csv` (read
+# with its stored column mapping and checked against its SHA-256). A recorded file that changed
+# since it was added is named here.
+
+# %%
+project = ia.load_project(DATA_DIR, failing=FAILING)
+rounds, counts = project.rounds, project.counts
+Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
+         or "Every recorded data file matches the checksum in the manifest.")
 
 # %% [markdown]
 # ## The rounds registry
@@ -42,33 +58,39 @@ pd.set_option("display.max_colwidth", 120)
 # from 2016 three.
 
 # %%
-rounds = ia.load_rounds()
 rounds.loc[rounds["force"] == FORCE, ["round_id", "label", "period", "assessor", "scale", "role", "sample", "notes"]]
 
 # %% [markdown]
 # ## Counts per round
 #
-# `to_counts` turns the published figures into the counts table (`n`, `failures`, and each grade).
-# A count that was not published stays `<NA>`: nothing is imputed. `round_counts` lists the rounds
-# of the force's series in time order; the re-gradings (`role` "regrade": the 2016 self-assessment
-# comparison) are not rounds of the series and are analysed in notebook 06.
+# The project's counts table (`n`, `failures`, and each grade) holds the published figures, with
+# every round that has a recorded case-level file counted from that file instead; its `data_kind`
+# column says which. A count that was not published stays `<NA>`: nothing is imputed.
+# `round_counts` lists the rounds of the force's series in time order; the re-gradings (`role`
+# "regrade": the 2016 self-assessment comparison) are not rounds of the series and are analysed
+# in notebook 06.
 
 # %%
-published = ia.load_published(rounds=rounds)
-counts = ia.to_counts(published, failing=FAILING, rounds=rounds)
-ia.round_counts(counts, FORCE, rounds=rounds)
+series = ia.round_counts(counts, FORCE, rounds=rounds)
+series.merge(counts[["round_id", "data_kind"]], on="round_id", how="left")
+
+# %%
+Markdown(f"Rounds counted from a recorded case-level file: {', '.join(project.case_level_rounds) or 'none'}.")
 
 # %% [markdown]
 # ## Published against missing
 #
-# Rounds where the number of failing case files is unknown cannot be tested. The most important
-# gap is the **2017 Q2 audit of 170 case files**: the force's audit team reported its findings to
-# the inspectorate, which said they did "not indicate that any significant improvement has
-# occurred", but no grade counts were published. Notebook 03 asks what that audit could and could
-# not have shown.
+# Rounds where the number of failing case files is unknown cannot be tested. In the published
+# record the most important gap is the **2017 Q2 audit of 170 case files**: the force's audit
+# team reported its findings to the inspectorate, which said they did "not indicate that any
+# significant improvement has occurred", but no grade counts were published. Notebook 03 asks
+# what such an audit could and could not have shown.
 
 # %%
-ia.round_rates(counts, FORCE, rounds=rounds)[["round_id", "label", "assessor", "n", "failures", "counts_published"]]
+rates = ia.round_rates(counts, FORCE, rounds=rounds)
+missing = rates.loc[~rates["counts_published"], "label"]
+display(Markdown(f"Rounds of the series without failure counts: {', '.join(missing) or 'none'}."))
+rates[["round_id", "label", "assessor", "n", "failures", "counts_published"]]
 
 # %% [markdown]
 # ## Provenance: every published number with its source
@@ -79,7 +101,7 @@ ia.round_rates(counts, FORCE, rounds=rounds)[["round_id", "label", "assessor", "
 # are marked as such in `derived_note`.
 
 # %%
-provenance = published.merge(rounds[["round_id", "force"]], on="round_id")
+provenance = project.published.merge(rounds[["round_id", "force"]], on="round_id")
 provenance.loc[
     provenance["force"] == FORCE,
     ["round_id", "case_type", "status", "n_cases", "n_failing", "n_good", "n_requires_improvement",

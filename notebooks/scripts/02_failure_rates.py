@@ -21,18 +21,29 @@
 # figures 1 and 2 of the report, drawn by the library's figure functions.
 
 # %% tags=["parameters"]
+DATA_DIR = None  # None: the project's data/ folder (the report passes its own)
 FORCE = "mps"
 FAILING = ["requires improvement", "inadequate"]
 CONFIDENCE_LEVEL = 0.95
+EXAMPLE_ROUND = "mps-2017-q3"  # the round whose intervals are compared below
 
 # %%
 import pandas as pd
+from IPython.display import Markdown
 
 import inspection_analysis as ia
 
+pd.set_option("display.precision", 3)
+
+# %% [markdown]
+# The data folder is read through the project state, as the report reads it: the published
+# figures, with every recorded case-level round counted from its file.
+
 # %%
-rounds = ia.load_rounds()
-counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING, rounds=rounds)
+project = ia.load_project(DATA_DIR, failing=FAILING)
+rounds, counts = project.rounds, project.counts
+Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
+         or "Every recorded data file matches the checksum in the manifest.")
 
 # %% [markdown]
 # ## Each round's failure rate and its Wilson interval
@@ -42,15 +53,15 @@ counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING, rounds=
 
 # %%
 rates = ia.round_rates(counts, FORCE, rounds=rounds, confidence_level=CONFIDENCE_LEVEL)
-rates.round(3)
+rates
 
 # %% [markdown]
 # ### Why a Wilson interval, and what "95%" means here
 #
 # The familiar "rate ± 1.96 standard errors" (Wald) interval misbehaves for rates near 0% or
 # 100% and for small samples: its actual coverage can be well below 95%, and it can stray outside
-# [0, 1]. The 2017 Q3 sample (125 of 135 failing, 93%) is exactly such a case. The Wilson score
-# interval inverts the score test instead; its coverage stays close to the nominal 95% across
+# [0, 1]: a sample with most files failing, such as `EXAMPLE_ROUND`, is such a case. The Wilson
+# score interval inverts the score test instead; its coverage stays close to the nominal 95% across
 # rates and sample sizes (Brown, Cai and DasGupta, 2001), and it is never outside [0, 1].
 # Clopper–Pearson (exact, conservative) and Jeffreys intervals are one argument away:
 
@@ -60,28 +71,34 @@ methods = pd.concat(
      for m in ("wilson", "clopper_pearson", "jeffreys")],
     ignore_index=True,
 )
-methods.loc[methods["round_id"] == "mps-2017-q3", ["round_id", "method", "rate", "ci_low", "ci_high"]].round(3)
+example = methods[methods["round_id"] == EXAMPLE_ROUND]
+example[["round_id", "method", "n", "failures", "rate", "ci_low", "ci_high"]]
+
+# %%
+wilson = example.iloc[0]
+Markdown(f"{wilson['label']}: {wilson['failures']} of {wilson['n']} case files failing ({wilson['rate']:.0%}); "
+         f"{CONFIDENCE_LEVEL:.0%} Wilson interval {wilson['ci_low']:.0%} to {wilson['ci_high']:.0%}.")
 
 # %% [markdown]
-# **What a 95% interval means for a sample of 135 files.** The 135 files are a sample of the
-# force's child-protection work in the quarter. Had the inspectorate drawn many such samples, a
-# procedure like Wilson's would give intervals that contain the true failure rate in about 95% of
-# them. For 2017 Q3 the interval runs from about 87% to 96%: rates in that range are consistent
-# with what was seen; a true rate of 74% (the 2016 figure) is not. The interval describes
-# sampling error only; it says nothing about how consistently assessors applied the grades, or
-# whether the sample represents all cases (it assumes a random sample).
+# **What a 95% interval means for a sample of files.** The files are a sample of the force's
+# child-protection work in the period. Had the inspectorate drawn many such samples, a procedure
+# like Wilson's would give intervals that contain the true failure rate in about 95% of them:
+# rates inside the interval are consistent with what was seen, rates outside it are not. The
+# interval describes sampling error only; it says nothing about how consistently assessors
+# applied the grades, or whether the sample represents all cases (it assumes a random sample).
 
 # %% [markdown]
 # ## Figure 1: grades by round
 #
-# As in the report, the figures show the rounds whose size was published (the 2017 Q1 update
+# As in the report, the figures show the rounds whose size is known (the 2017 Q1 update
 # published nothing at all).
 
 # %%
-series = ia.round_counts(counts, FORCE, rounds=rounds)
+series = ia.round_counts(counts, FORCE, rounds=rounds).dropna(subset=["n"])
+force_name = rounds.loc[rounds["force"] == FORCE, "force_name"].iloc[0]
+span = f"{series['label'].iloc[0]} to {series['label'].iloc[-1]}"
 fig, ax = ia.figures.grade_distribution(
-    series.dropna(subset=["n"]), title="Most case files failed in every published round",
-    subtitle="Share of case files by grade, Metropolitan Police Service, 2016 to 2018",
+    series, title="Case-file grades by round", subtitle=f"Share of case files by grade, {force_name}, {span}",
 )
 
 # %% [markdown]
@@ -92,10 +109,14 @@ fig, ax = ia.figures.grade_distribution(
 
 # %%
 fig, ax = ia.figures.failure_rates(
-    rates.dropna(subset=["n"]), title="No significant fall in failure rate since 2016",
-    subtitle="Case files requiring improvement or inadequate, 95% Wilson intervals, 2016 to 2018",
+    rates.dropna(subset=["n"]), title="Failure rate by round",
+    subtitle=f"Case files failing, {CONFIDENCE_LEVEL:.0%} Wilson intervals, {force_name}, {span}",
 )
 
+# %%
+known = rates[rates["counts_published"]]
+Markdown("Failure rate by round: " + "; ".join(f"{r.label} {r.rate:.0%} (n = {r.n})" for r in known.itertuples())
+         + ".")
+
 # %% [markdown]
-# The rate rose from 74% (2016) to 93% and 89% in the 2017 updates, then fell back to 69% in
-# 2018. Whether any of these changes is larger than sampling error is the subject of notebook 03.
+# Whether any of these changes is larger than sampling error is the subject of notebook 03.

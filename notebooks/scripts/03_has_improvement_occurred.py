@@ -16,68 +16,86 @@
 # %% [markdown]
 # # 03 · Has any significant improvement occurred?
 #
-# The centre of the project. The 2016 inspection found 278 of 374 case files (74%) requiring
-# improvement or inadequate. This notebook compares that baseline with every later round,
-# asks what the unpublished 170-file audit could have shown, looks at power, equivalence and the
-# posterior probability of improvement, tests for a trend, and ends with the verdict.
+# The centre of the project. The baseline is the 2016 inspection of the force's child-protection
+# case files. This notebook compares that baseline with every later round, asks what an audit
+# whose counts were never published (the 170-file audit of 2017 Q2) could have shown, looks at
+# power, equivalence and the posterior probability of improvement, tests for a trend, and ends
+# with the verdict. Every finding below is a sentence the library writes from the data, so it
+# stays true when a quarter is added.
 #
 # For failure rates a **fall is an improvement**. "No significant improvement" means the data do
 # not show an improvement beyond sampling error, **not** that nothing improved.
 
 # %% tags=["parameters"]
+DATA_DIR = None  # None: the project's data/ folder (the report passes its own)
 FORCE = "mps"
 BASELINE = "mps-2016"
-UNPUBLISHED_AUDIT = "mps-2017-q2"
 FAILING = ["requires improvement", "inadequate"]
 CONFIDENCE_LEVEL = 0.95
 MARGIN = 0.10
 
 # %%
 import pandas as pd
+from IPython.display import Markdown, display
 
 import inspection_analysis as ia
 
 pd.set_option("display.max_colwidth", 400)
+pd.set_option("display.precision", 4)
+
+# %% [markdown]
+# The data folder is read through the project state, as the report and the command line read
+# it: the published figures, with every recorded case-level round counted from its file.
 
 # %%
-rounds = ia.load_rounds()
-counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING, rounds=rounds)
+project = ia.load_project(DATA_DIR, failing=FAILING)
+rounds, counts = project.rounds, project.counts
+Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
+         or "Every recorded data file matches the checksum in the manifest.")
+
+# %%
+rates = ia.round_rates(counts, FORCE, rounds=rounds, confidence_level=CONFIDENCE_LEVEL)
+baseline = rates.set_index("round_id").loc[BASELINE]
+Markdown(f"Baseline, the {baseline['label']}: {baseline['failures']} of {baseline['n']} case files "
+         f"({baseline['rate']:.0%}) required improvement or were inadequate.")
 
 # %% [markdown]
 # ## The 2016 baseline against each later round
 #
 # Each "from baseline" row: both rates with Wilson intervals, the difference with a Newcombe
 # interval, Boschloo's exact test (two-sided, and one-sided for improvement), the smallest
-# improvement the two samples could detect with 80% power, TOST equivalence within ±10 points, and
+# improvement the two samples could detect with 80% power, TOST equivalence within ±`MARGIN`, and
 # the posterior probability that the rate fell. The "consecutive" rows compare each round with
-# the one before it. Rounds without published failure counts are skipped.
+# the one before it. Rounds without failure counts are skipped. A caveat in italics follows each
+# sentence whose rounds are far apart in time or graded by different assessors.
 
 # %%
 comparisons = ia.series_comparisons(counts, FORCE, rounds=rounds, baseline=BASELINE, confidence_level=CONFIDENCE_LEVEL,
                                  margin=MARGIN)
 comparisons[["kind", "baseline", "follow_up", "rate_baseline", "rate_follow_up", "difference", "difference_low",
              "difference_high", "pvalue", "pvalue_improvement", "min_detectable_improvement",
-             "equivalent_within_margin", "prob_improvement", "verdict"]].round(4)
+             "equivalent_within_margin", "prob_improvement", "verdict"]]
 
 # %%
-for sentence in comparisons.loc[comparisons["kind"] == "from baseline", "sentence"]:
-    print(sentence, end="\n\n")
+Markdown("\n\n".join(f"{r.kind.capitalize()}: {r.sentence}" + (f" *Caveat: {r.warnings}.*" if r.warnings else "")
+                      for r in comparisons.itertuples()))
 
 # %% [markdown]
-# The two 2017 inspectorate samples were significantly **worse** than 2016. The 2018 review's
-# 69% is lower than 74%, but the difference is within sampling error.
+# ## Audits without published counts: what could they have detected?
 #
-# ## The 170-file audit: what could it have detected?
-#
-# The force's own audit team examined 170 files in 2017 Q2, and no counts were published. We
-# cannot test its result, but we can ask how good it would have had to be: the **critical count**
-# is the largest number of failing files out of 170 that would have been a significant
-# improvement on 278 of 374.
+# In the published record, the force's own audit team examined 170 files in 2017 Q2, and no
+# counts were published. Such a result cannot be tested, but we can ask how good it would have
+# had to be: the **critical count** is the largest number of failing files that would have been
+# a significant improvement on the baseline. As in the report, this is asked of every round of
+# the series whose size is known but whose failure count is not (a round added with its own
+# case-level file has counts, and is compared above instead).
 
 # %%
-sensitivity = ia.audit_sensitivity(counts, BASELINE, round_id=UNPUBLISHED_AUDIT,
-                                   alpha=1 - CONFIDENCE_LEVEL, rounds=rounds)
-print(sensitivity)
+unpublished = rates.loc[~rates["counts_published"] & (rates["n"].fillna(0) > 0), "round_id"]
+sensitivities = [ia.audit_sensitivity(counts, BASELINE, round_id=r, alpha=1 - CONFIDENCE_LEVEL, rounds=rounds)
+                 for r in unpublished]
+mark = int(sensitivities[0].n if sensitivities else baseline["n"])  # the audit size marked on the power curve
+Markdown("\n\n".join(map(str, sensitivities)) or "Every round of the series with a known size has failure counts.")
 
 # %% [markdown]
 # ### Power curve: the smallest detectable fall against audit size
@@ -87,62 +105,66 @@ print(sensitivity)
 # then the curve for 50 to 1,000 files.
 
 # %%
-ia.detectable_improvements(counts, BASELINE, [50, 100, sensitivity.n, 300, 500], alpha=1 - CONFIDENCE_LEVEL,
-                        critical=True).round(4)
+ia.detectable_improvements(counts, BASELINE, sorted({50, 100, mark, 300, 500}), alpha=1 - CONFIDENCE_LEVEL,
+                           critical=True)
 
 # %%
-curve = ia.detectable_improvements(counts, BASELINE, [*range(50, 1001, 10), sensitivity.n], alpha=1 - CONFIDENCE_LEVEL)
+curve = ia.detectable_improvements(counts, BASELINE, [*range(50, 1001, 10), mark], alpha=1 - CONFIDENCE_LEVEL)
 fig, ax = ia.figures.power_curve(
-    curve, sensitivity.n,
-    title=f"An audit of {sensitivity.n} files detects only large falls",
-    subtitle="Smallest fall in failure rate detectable (80% power, one-sided 5%) against 2016 (n = 374)",
+    curve, mark,
+    title="Smallest detectable fall against audit size",
+    subtitle=f"80% power, one-sided {1 - CONFIDENCE_LEVEL:g}, against the {baseline['label']} (n = {baseline['n']});"
+             f" marked: {mark} files",
 )
 
 # %% [markdown]
 # ## Equivalence view and probability of improvement
 #
 # A non-significant difference is not evidence of "no change". The TOST equivalence test asks the
-# opposite question: do the data rule out a change larger than ±10 percentage points? And the
+# opposite question: do the data rule out a change larger than ±`MARGIN`? And the
 # Bayesian view (uniform priors) gives the posterior probability that the rate fell at all. Both
 # are columns of each comparison above; here for the latest round against the baseline.
 
 # %%
 comparisons.loc[comparisons["kind"] == "from baseline",
                 ["baseline", "follow_up", "difference", "difference_low", "difference_high",
-                 "equivalent_within_margin", "power_at_margin", "prob_improvement"]].tail(1).round(4)
+                 "equivalent_within_margin", "power_at_margin", "prob_improvement"]].tail(1)
 
 # %% [markdown]
 # ## Trend across the rounds
 
 # %%
-print(ia.trend(counts, force=FORCE, rounds=rounds))
+Markdown(str(ia.trend(counts, force=FORCE, rounds=rounds)))
 
 # %%
 chart = ia.p_chart(counts, force=FORCE, rounds=rounds)
-print(chart)
+display(Markdown(str(chart)))
 chart.table
 
 # %% [markdown]
 # ## The verdict
+#
+# The answer, its sentence and its caveats, as the report states them.
 
 # %%
-print(ia.has_improved(counts, force=FORCE, baseline=BASELINE, confidence_level=CONFIDENCE_LEVEL, rounds=rounds))
+verdict = ia.has_improved(counts, force=FORCE, baseline=BASELINE, confidence_level=CONFIDENCE_LEVEL, rounds=rounds)
+Markdown(f"**{verdict.question}**\n\n**Answer: {verdict.answer}.**\n\n{verdict}")
 
 # %% [markdown]
-# ## What the data show, and what they cannot show
+# ## What the data can show, and what they cannot
 #
-# - **What they show.** No later round shows a significant improvement on 2016. Both 2017
-#   inspectorate samples (93% and 89% failing) were significantly worse. The 2018 review (69%) is
-#   five points lower than 2016, but that fall is within sampling error.
-# - **What they cannot show.** "No significant improvement" is **not** "no improvement": the
-#   samples could reliably detect only falls of roughly 9 points or more, so a smaller real
-#   improvement may have gone undetected. The equivalence test does not rule out a change of
-#   10 points either way, so the data do not show that nothing changed. The 170-file audit
-#   cannot be assessed at all without its counts.
-# - **Assessors differed.** The 2016 and 2017 samples were graded by the inspectorate; the
-#   170-file audit by the force's own team; who graded the 2018 cases is not confirmed. In 2016 the
-#   force graded its own cases far more favourably than the inspectorate did (notebook 06), so a
-#   comparison across assessors mixes a change in practice with a change in who is grading.
+# - **No significant improvement is not no improvement.** A fall within sampling error may still
+#   be real: the `min_detectable_improvement` column above gives, for each comparison, the
+#   smallest fall the two samples could reliably detect (80% power), and the equivalence columns
+#   say whether the data rule out a change of more than the margin either way. Read a "no
+#   significant change" with both.
+# - **Rounds without counts cannot be tested.** An audit whose grade counts were never published
+#   can only be bounded, as above.
+# - **Assessors differed.** Inspectorate samples, the force's own audits and re-gradings are
+#   different assessors (the `assessor` column of the registry, notebook 01), and the same files
+#   can be graded very differently by different assessors (notebook 06 bounds the agreement of
+#   the force and the inspectorate in 2016), so a comparison across assessors mixes a change in
+#   practice with a change in who is grading; the caveats of each comparison name it.
 # - **Samples.** The intervals assume each round is a random sample of cases; the inspectorate's
 #   samples were chosen to cover case types, which may differ between rounds (notebook 07 shows,
 #   on synthetic data, how a change of case mix can mislead).

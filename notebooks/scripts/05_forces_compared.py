@@ -22,28 +22,49 @@
 # limits around the pooled rate (the method of Public Health England's Fingertips tools).
 
 # %% tags=["parameters"]
+DATA_DIR = None  # None: the project's data/ folder (the report passes its own)
 FAILING = ["requires improvement", "inadequate"]
 
 # %%
+import pandas as pd
+from IPython.display import Markdown
+
 import inspection_analysis as ia
+
+pd.set_option("display.precision", 4)
+
+# %% [markdown]
+# The data folder is read through the project state, as the report reads it.
+
+# %%
+project = ia.load_project(DATA_DIR, failing=FAILING)
+rounds, counts = project.rounds, project.counts
+Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
+         or "Every recorded data file matches the checksum in the manifest.")
 
 # %% [markdown]
 # `funnel_inputs` applies the one rule the report also uses: of each force's rounds, the latest
 # that is an audit round (not a re-grading), graded by the inspectorate on the three-point scale,
-# with its full good / requires improvement / inadequate split published.
+# with its full good / requires improvement / inadequate split published. Each point's round, its
+# date and its assessor are listed with it.
 
 # %%
-rounds = ia.load_rounds()
-counts = ia.to_counts(ia.load_published(rounds=rounds), failing=FAILING, rounds=rounds)
 table = ia.funnel(ia.funnel_inputs(counts, rounds), rounds=rounds)
-table
+when = rounds[["round_id", "label", "reference_date", "assessor"]].rename(columns={"label": "round"})
+points = table.merge(when, on="round_id", how="left")
+points[["force", "round_id", "round", "reference_date", "assessor", "n", "failures", "rate", "pooled_rate", "label"]]
 
 # %%
+period = f"{points['reference_date'].min():%Y} to {points['reference_date'].max():%Y}"
 fig, ax = ia.figures.funnel_figure(
     ia.funnel_points(table, rounds), ia.funnel_limits_frame(table),
     title="Forces' failure rates against the pooled rate",
-    subtitle="Latest inspectorate round with a full grade split per force, 2016-2023, 95% and 99.8% limits",
+    subtitle=f"Latest inspectorate round with a full grade split per force, {period}, 95% and 99.8% limits",
 )
+
+# %%
+Markdown("Rounds counted from a force's own recorded case-level file, never set against the inspections here: "
+         f"{', '.join(project.case_level_rounds) or 'none'}.")
 
 # %% [markdown]
 # ## What the funnel says, and what it does not
@@ -52,8 +73,8 @@ fig, ax = ia.figures.funnel_figure(
 #   sample size; small samples (around 30 files) have wide limits, so only large differences
 #   stand out.
 # - A force **outside** the 99.8% limits differs by more than sampling error is likely to explain,
-#   but the funnel does not say why: the rounds are from different years (2016 to 2023),
-#   inspections and post-inspection reviews select cases differently, and a review often
-#   re-examines the areas already found weak.
+#   but the funnel does not say why: the rounds are from different years (the `reference_date`
+#   column above), inspections and post-inspection reviews select cases differently, and a review
+#   often re-examines the areas already found weak.
 # - The funnel compares forces with each other, not with a standard: a force near the pooled
-#   rate still has most of its files failing.
+#   rate (the `pooled_rate` column) fails as many files as the average force, however many that is.

@@ -23,30 +23,35 @@
 # have agreed.
 
 # %% tags=["parameters"]
-from inspection_analysis import paths
-
-DOUBLE_GRADED_PATH = str(paths.synthetic_dir() / "mps_self_assessment_double_graded_synthetic.csv")
+DATA_DIR = None  # None: the project's data/ folder (the report passes its own)
+DOUBLE_GRADED_FILE = "mps_self_assessment_double_graded_synthetic.csv"  # in the data folder's synthetic/
 GRADER_A = "grade_force"
 GRADER_B = "grade_inspectorate"
 FAILING = ["requires improvement", "inadequate"]
 
 # %%
 import pandas as pd
+from IPython.display import Markdown, display
 
 import inspection_analysis as ia
+
+# %%
+project = ia.load_project(DATA_DIR, failing=FAILING)
+Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
+         or "Every recorded data file matches the checksum in the manifest.")
 
 # %% [markdown]
 # ## 2016: bounds on agreement from the published margins
 
 # %%
 bounds = ia.assessor_agreement()
-print(bounds)
+Markdown(str(bounds))
 
 # %% [markdown]
-# At most about 44% of the cases can have been graded the same way by both. Whatever the true
-# table, the force's own audit and the inspectorate disagreed on most cases. This is why a
-# comparison between the force's 170-file audit (2017 Q2) and the inspectorate's rounds mixes a
-# change in practice with a change of assessor.
+# However the two graded any one case, their agreement cannot exceed the upper bound above. When
+# it is low, a comparison between a force's own audit (the 170-file audit of 2017 Q2, or a
+# quarter added with `add-quarter`) and the inspectorate's rounds mixes a change in practice
+# with a change of assessor.
 #
 # ## A kappa example on SYNTHETIC double-graded cases
 #
@@ -55,25 +60,25 @@ print(bounds)
 # if the real table were available. It is not a finding about the force.
 
 # %%
-double = pd.read_csv(DOUBLE_GRADED_PATH)
+double = pd.read_csv(project.data / "synthetic" / DOUBLE_GRADED_FILE)
 names = ("the force (SYNTHETIC)", "the inspectorate (SYNTHETIC)")
 synthetic_kappa = ia.agreement_from_cases(double, GRADER_A, GRADER_B, failing=FAILING, names=names)
-print(synthetic_kappa)
+display(Markdown(str(synthetic_kappa)))
 synthetic_kappa.table
 
 # %% [markdown]
-# Kappa corrects the observed agreement for the agreement expected by chance from the margins.
-# On this **SYNTHETIC** pass/fail table it is low: the two assessors agree little more than chance
-# would give. With the real cross-tabulation the same call gives the real figure.
+# Kappa corrects the observed agreement for the agreement expected by chance from the margins:
+# near 0 the two assessors agree little more than chance would give, 1 is perfect agreement. The
+# figure above is of **SYNTHETIC** gradings; with the real cross-tabulation the same call gives
+# the real figure.
 #
 # ### Grade by grade (SYNTHETIC)
 #
 # The same **SYNTHETIC** cases cross-tabulated on the full grade scale, best first, with every grade
-# shown even when unused (here the inspectorate never grades "adequate"). For ordered grades the
-# kappa is linearly weighted, so a near miss counts for more than a distant one; the weights depend
-# on the number of grades on the scale.
+# shown even when unused. For ordered grades the kappa is linearly weighted, so a near miss counts
+# for more than a distant one; the weights depend on the number of grades on the scale.
 
 # %%
 by_grade = ia.agreement_from_cases(double, GRADER_A, GRADER_B, names=names)
-print(by_grade)
+display(Markdown(str(by_grade)))
 by_grade.table

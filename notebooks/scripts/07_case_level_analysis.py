@@ -23,21 +23,30 @@
 # is to show the analyses a real case-level extract would support, not to report findings.
 
 # %% tags=["parameters"]
+DATA_DIR = None  # None: the project's data/ folder (the report passes its own)
 BASELINE = "mps-2016"
 FOLLOW_UP = "mps-2018"
 FAILING = ["requires improvement", "inadequate"]
 
 # %%
 import pandas as pd
+from IPython.display import Markdown, display
 
 import inspection_analysis as ia
 
 pd.set_option("display.max_colwidth", 400)
+pd.set_option("display.precision", 4)
+
+# %% [markdown]
+# The synthetic sample is read from the project state's data folder, as the report reads it.
 
 # %%
-rounds = ia.load_rounds()
-cases = ia.load_cases(rounds=rounds)
-print(f"SYNTHETIC: {cases['synthetic'].all()}; {len(cases)} synthetic case files")
+project = ia.load_project(DATA_DIR, failing=FAILING)
+rounds, cases = project.rounds, project.synthetic
+display(Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
+                 or "Every recorded data file matches the checksum in the manifest."))
+display(Markdown(f"**{'SYNTHETIC' if cases['synthetic'].all() else 'NOT ALL SYNTHETIC'}:** {len(cases)} case files, "
+                 f"{cases['synthetic'].sum()} of them labelled synthetic."))
 cases.groupby("round_id", observed=True).size()
 
 # %% [markdown]
@@ -50,7 +59,7 @@ cases.groupby("round_id", observed=True).size()
 
 # %%
 criteria = ia.compare_criteria(cases, BASELINE, FOLLOW_UP)
-criteria[criteria["case_type"] == "all"].round(4)
+criteria[criteria["case_type"] == "all"]
 
 # %% [markdown]
 # ## Case-mix-adjusted comparison (SYNTHETIC)
@@ -62,8 +71,9 @@ criteria[criteria["case_type"] == "all"].round(4)
 # %%
 by_type = ia.to_counts(cases, by=("round_id", "case_type"), failing=FAILING, rounds=rounds)
 adjusted = ia.compare_rounds(by_type, BASELINE, FOLLOW_UP, rounds=rounds)
+display(Markdown(adjusted["sentence"].iloc[0]))
 adjusted[["difference", "pvalue", "cmh_odds_ratio", "cmh_odds_ratio_low", "cmh_odds_ratio_high", "cmh_pvalue",
-          "verdict", "warnings"]].round(4)
+          "verdict", "warnings"]]
 
 # %% [markdown]
 # ## Simpson's paradox: when crude and adjusted answers disagree
@@ -89,15 +99,15 @@ invented
 
 # %%
 simpson = ia.compare_rounds(invented, "invented-round-a", "invented-round-b", rounds=invented_rounds)
-print("INVENTED ILLUSTRATION:", simpson["sentence"].iloc[0])
-print("Warnings:", simpson["warnings"].iloc[0])
-simpson[["rate_baseline", "rate_follow_up", "difference", "pvalue", "cmh_odds_ratio", "cmh_pvalue"]].round(4)
+display(Markdown(f"**INVENTED ILLUSTRATION:** {simpson['sentence'].iloc[0]}\n\n*Warnings: {simpson['warnings'].iloc[0]}*"))
+simpson[["rate_baseline", "rate_follow_up", "difference", "pvalue", "cmh_odds_ratio", "cmh_pvalue"]]
 
 # %%
 within = ia.compare_rounds(invented, "invented-round-a", "invented-round-b", by="case_type", rounds=invented_rounds)
-within[["case_type", "rate_baseline", "rate_follow_up", "difference", "pvalue", "pvalue_adjusted"]].round(4)
+display(Markdown("**INVENTED ILLUSTRATION, by case type:**\n\n" + "\n\n".join(within["sentence"])))
+within[["case_type", "rate_baseline", "rate_follow_up", "difference", "pvalue", "pvalue_adjusted"]]
 
 # %% [markdown]
-# Crude: the failure rate rose from 30% to 65%. Within each case type it fell (20% to 15%,
-# 80% to 75%), and the Mantel–Haenszel odds ratio is below 1. On real case-level data, a warning
-# like this means the crude comparison must not be reported alone.
+# When the crude and the within-type answers point in different directions, the library's
+# warning above says so. On real case-level data, such a warning means the crude comparison must
+# not be reported alone.
