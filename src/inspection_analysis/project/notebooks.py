@@ -210,7 +210,7 @@ def run_notebooks(
         ``notebooks/``, in order.
     parameters : mapping of str to mapping, optional
         Papermill parameters per notebook, keyed by notebook name without
-        suffix, e.g. ``{"04_new_quarter": {"DATA_PATH": "q1.csv"}}``. Notebooks
+        suffix, e.g. ``{"04_new_quarter": {"ROUND_ID": "mps-2026-q1"}}``. Notebooks
         not named run with their own defaults.
     kernel_name : str, default "python3"
         The Jupyter kernel to run.
