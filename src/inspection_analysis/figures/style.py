@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from inspection_analysis.csv_safety import write_csv
+
 __all__ = [
     "CATEGORICAL",
     "TWO_SERIES",
@@ -271,7 +273,7 @@ def save_figure(fig, name: str, out_dir: str | os.PathLike, data: pd.DataFrame, 
         fig.savefig(paths["png"], format="png", dpi=150, metadata={"Software": None})
         fig.savefig(paths["svg"], format="svg", metadata={"Date": None})
     plt.close(fig)
-    data.to_csv(paths["csv"], index=False, lineterminator="\n")
+    write_csv(data, paths["csv"])  # formula cells neutralised (issue #13)
     paths["txt"].write_text(" ".join(text.split()) + "\n", encoding="utf-8")
     return paths
 
