@@ -78,7 +78,7 @@ def test_verdict_in_terminal_and_html(two_runs):
     page = (a / "reports" / "report.html").read_text()
     assert sentence.replace("'", "&#x27;") in page
     assert "SYNTHETIC" in page and "170" in page
-    assert "http" not in page.split("<h2>Data provenance</h2>")[0].replace('src="data:', "")  # nothing fetched
+    assert "http" not in page.split('<h2 id="provenance">')[0].replace('src="data:', "")  # nothing fetched
     assert "<script" not in page and "stylesheet" not in page
     assert page.count('<img src="data:image/png;base64,') == len(FIGURES)
     assert "A review of 374 cases found 278" in page  # the source quote

@@ -27,12 +27,15 @@ from inspection_analysis.analysis.quarter_update import series_comparisons
 from inspection_analysis.analysis.series import round_counts, round_rates
 from inspection_analysis.analysis.trend import trend
 from inspection_analysis.analysis.verdict import has_improved
+from inspection_analysis.csv_safety import write_csv
 from inspection_analysis.grades import failure_definition
-from inspection_analysis.project.manifest import check_manifest
+from inspection_analysis.project.manifest import check_manifest, sha256_file
 from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures
 from inspection_analysis.report.html import render_html, render_markdown
+from inspection_analysis.report.staging import staged_outputs
+from inspection_analysis.report.workbook import write_workbook
 from inspection_analysis.stats.checks import check_level
 
 __all__ = ["ReportResult", "run_report", "FORCE"]
@@ -138,7 +141,7 @@ def _write_tables(results: dict, reports: Path, publish: bool) -> tuple[dict[str
     written = []
     for name, table in tables.items():
         path = reports / f"{name}.csv"
-        table.to_csv(path, index=False, lineterminator="\n")
+        write_csv(table, path)
         written.append(path)
     return tables, written
 
@@ -224,21 +227,31 @@ def run_report(
     inputs = load_project(data_dir, failing=failing)
     say(3, _STEPS, "computing rates, comparisons, trend and verdict")
     results = _compute(inputs, confidence_level)
-    say(4, _STEPS, "writing tables")
-    tables, written = _write_tables(results, root / "reports", publish)
-    say(5, _STEPS, "drawing figures")
-    figures, fig_files = draw_figures(results, inputs, root / "figures", confidence_level, FORCE)
-    say(6, _STEPS, "writing summary.md and report.html")
-    md = root / "reports" / "summary.md"
-    md.write_text(render_markdown(results, tables), encoding="utf-8")
-    html = root / "reports" / "report.html"
-    html.write_text(render_html(results, tables, figures, inputs, warnings, publish), encoding="utf-8")
-    written += [*fig_files, md, html]
-    if notebooks:
-        say(7, _STEPS, "executing notebooks")
-        written += _run_notebooks(root / "reports" / "notebooks")
+    with staged_outputs(root) as stage:  # nothing appears under root unless every step succeeds
+        say(4, _STEPS, "writing tables and tables.xlsx")
+        tables, written = _write_tables(results, stage / "reports", publish)
+        written.append(write_workbook(stage / "reports" / "tables.xlsx", results, tables, inputs, publish=publish,
+                                      confidence_level=confidence_level, checksums=_checksums(inputs)))
+        say(5, _STEPS, "drawing figures")
+        figures, fig_files = draw_figures(results, inputs, stage / "figures", confidence_level, FORCE)
+        say(6, _STEPS, "writing summary.md and report.html")
+        md = stage / "reports" / "summary.md"
+        md.write_text(render_markdown(results, tables, confidence_level), encoding="utf-8")
+        html = stage / "reports" / "report.html"
+        html.write_text(render_html(results, tables, figures, inputs, warnings, publish, confidence_level),
+                        encoding="utf-8")
+        written += [*fig_files, md, html]
+        if notebooks:
+            say(7, _STEPS, "executing notebooks")
+            written += _run_notebooks(stage / "reports" / "notebooks")
+    written = [root / p.relative_to(stage) for p in written]
     v = results["verdict"]
-    return ReportResult(v.answer, v.sentence, html, tuple(sorted(written)), tuple(warnings))
+    return ReportResult(v.answer, v.sentence, root / "reports" / "report.html", tuple(sorted(written)),
+                        tuple(warnings))
+
+
+def _checksums(inputs: ProjectState) -> dict[str, str]:
+    return {p.relative_to(inputs.data).as_posix(): sha256_file(p) for p in inputs.files}
 
 
 def _run_notebooks(out_dir: Path) -> list[Path]:
