@@ -26,8 +26,8 @@ __all__ = ["render_markdown", "render_html", "frame_to_markdown", "frame_to_html
 _CSS = Template("""body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#0b0c0c;
 line-height:1.5}h1,h2{color:$highlight}table{border-collapse:collapse;margin:1em 0;font-size:.9em;width:100%}
 caption{text-align:left;font-weight:bold;padding:.3em 0}
-th,td{border:1px solid $grey;padding:.3em .6em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f3f2f1}code{overflow-wrap:anywhere}a{color:$highlight}
+th,td{border:1px solid $grey;padding:.3em .6em;text-align:left;vertical-align:top;overflow-wrap:break-word}
+th{background:#f3f2f1}td a,code{overflow-wrap:anywhere}.nowrap{white-space:nowrap}a{color:$highlight}
 nav ul.contents{list-style:none;padding:0;margin:0 0 1em}nav ul.contents li{display:inline;margin-right:1.2em}
 h2.contents{font-size:1em;margin:0}
 .verdict{font-size:1.25em;border-left:6px solid $highlight;padding:.5em 1em;background:#f3f2f1}
@@ -84,6 +84,12 @@ def frame_to_markdown(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
+def _td(text: str) -> str:
+    """A table cell; a p-value ("p = 0.15", "p < 0.001") never breaks across lines."""
+    cls = ' class="nowrap"' if re.match(r"p [<=>] ", text) else ""
+    return f"<td{cls}>{html.escape(text)}</td>"
+
+
 def frame_to_html(frame: pd.DataFrame, caption: str) -> str:
     """A DataFrame as an escaped HTML table with a caption.
 
@@ -94,8 +100,7 @@ def frame_to_html(frame: pd.DataFrame, caption: str) -> str:
     '<table><caption>T</caption><thead><tr><th scope="col">a</th></tr></thead><tbody><tr><td>&lt;b&gt;</td></tr></tbody></table>'
     """
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    body = "".join("<tr>" + "".join(_td(_fmt(v)) for v in row) + "</tr>" for row in frame.itertuples(index=False))
     return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>")
 
