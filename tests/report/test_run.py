@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -138,7 +139,7 @@ def test_tampered_file_warns(tmp_path):
     assert "DATA INTEGRITY WARNING" in (out / "reports" / "report.html").read_text()
 
 
-def test_publish_suppresses_small_counts(tmp_path):
+def test_publish_suppresses_small_counts(tmp_path, xlsx_table):
     root = _project(tmp_path)
     incoming = tmp_path / "q.csv"
     incoming.write_text("round_id,case_id,grade\n" + "".join(
@@ -152,6 +153,14 @@ def test_publish_suppresses_small_counts(tmp_path):
     # 5 failing of 30: 5 < 10 is suppressed with its rate; n = 30 alone does not reveal it.
     assert rates.loc["mps-2019-q1", ["n", "failures", "rate"]].tolist() == ["30", "[c]", "[c]"]
     assert rates.loc["mps-2016", "failures"] == "278"
+    # tables.xlsx is suppressed as the CSVs are
+    wb = openpyxl.load_workbook(out / "reports" / "tables.xlsx")
+    sheet = xlsx_table(wb, "Table_1").set_index("Round ID")
+    assert sheet.loc["mps-2019-q1", "Case files audited\n(number)"] == 30
+    assert sheet.loc["mps-2019-q1"].iloc[4:].tolist() == ["[c]"] * 4
+    assert sheet.loc["mps-2016", "Case files failing\n(number)"] == 278
+    assert xlsx_table(wb, "Table_6")["Case files (of 132)\n(number)"].tolist()[2] == "[c]"  # 6 of 132 agree at least
+    assert "suppressed and shown as [c]" in " ".join(xlsx_table(wb, "Notes")["Note text"])
 
 
 def test_bad_options_clean_errors(tmp_path):
