@@ -69,6 +69,11 @@ def _text(value) -> str:
     return _LINK_LIKE.sub("] (", str(value))
 
 
+def _prose(value) -> str:
+    """Text from the data in a title, subtitle or the cover: no gptables link, and no "$$" note reference."""
+    return _text(value).replace("$$", "$ $")
+
+
 def _texts(values) -> list:
     return [_text(v) for v in values]
 
@@ -294,7 +299,7 @@ def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.
 
     level = f"{confidence_level:.0%}"
     labels = dict(zip(results["rates"]["round_id"], results["rates"]["label"], strict=True))
-    force_name = _force_name(inputs, results)
+    force_name = _prose(_force_name(inputs, results))
     notes_table = _notes(publish)
     extra = ("disclosure",) if publish else ()
     published = "Source: HMIC/HMICFRS inspection reports and press coverage (data/published)."
@@ -324,7 +329,7 @@ def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.
         intro=[f"These tables show the failure rate of {force_name}'s child-protection case files in each "
                "audit round, the changes between rounds, the trend, the p-chart, the funnel plot of forces, the "
                "agreement between assessors and the source of every published figure used.",
-               "Answer: " + results["verdict"].answer + ". " + results["verdict"].sentence],
+               _prose(f"Answer: {results['verdict'].answer}. {results['verdict'].sentence}")],
         about=[published, _SHORTHAND,
                "Disclosure control was applied (report --publish)." if publish else
                "No disclosure control was applied: run report --publish before publishing.",
@@ -332,14 +337,17 @@ def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.
         contact=["Contact: [add the publishing team's name and email address before publication]"])
     path = Path(path)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # gptables warns of notes used only when publishing
+        # gptables warns of a note referenced only when publishing, and pandas warns of gptables' own use of
+        # deprecated pandas; neither is the analyst's concern.
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.filterwarnings("ignore", module=r"gptables(\.|$)")
         wb = gpt.produce_workbook(
             filename=str(path), sheets=sheets, cover=cover, notes_table=notes_table,
             contentsheet_options={"additional_elements": ["subtitles"]},
             workbook_options={"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
-    wb.set_properties({"title": "Has any significant improvement occurred?", "created": _CREATED,
-                       "comments": f"inspection-analysis {__version__}"})
-    wb.close()
+        wb.set_properties({"title": "Has any significant improvement occurred?", "created": _CREATED,
+                           "comments": f"inspection-analysis {__version__}"})
+        wb.close()
     return path
 
 

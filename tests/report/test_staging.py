@@ -1,0 +1,57 @@
+"""A failing report leaves no half of its outputs behind (issue #13): outputs are staged, then moved into place."""
+
+import pytest
+
+from inspection_analysis.report import run as report_run
+from inspection_analysis.report.staging import STAGING_PREFIX, staged_outputs
+
+
+def _tree(root):
+    return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_success_moves_every_file_into_place_and_keeps_others(tmp_path):
+    (tmp_path / "reports" / "notebooks").mkdir(parents=True)
+    (tmp_path / "reports" / "notebooks" / "old.html").write_text("kept")
+    (tmp_path / "reports" / "summary.csv").write_text("old")
+    with staged_outputs(tmp_path) as stage:
+        assert stage.parent == tmp_path and stage.name.startswith(STAGING_PREFIX)
+        (stage / "reports").mkdir()
+        (stage / "reports" / "summary.csv").write_text("new")
+        (stage / "figures").mkdir()
+        (stage / "figures" / "a.svg").write_text("svg")
+        assert _tree(tmp_path)["reports/summary.csv"] == "old"  # nothing moves before the block ends
+    assert _tree(tmp_path) == {"figures/a.svg": "svg", "reports/notebooks/old.html": "kept",
+                               "reports/summary.csv": "new"}
+
+
+@pytest.mark.parametrize("error", [RuntimeError("figure 5 failed"), KeyboardInterrupt()])
+def test_failure_leaves_the_root_as_it_was(tmp_path, error):
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "summary.csv").write_text("old")
+    with pytest.raises(type(error)):
+        with staged_outputs(tmp_path) as stage:
+            (stage / "reports").mkdir()
+            (stage / "reports" / "summary.csv").write_text("half")
+            (stage / "reports" / "rates.csv").write_text("half")
+            raise error
+    assert _tree(tmp_path) == {"reports/summary.csv": "old"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+
+@pytest.mark.slow
+def test_report_failing_at_the_figures_writes_nothing(tmp_path, monkeypatch):
+    """run_report on the shipped data, made to fail at step 5 (drawing figures), after the tables were written."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "report.html").write_text("the last complete report")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("figure 5 could not be drawn")
+
+    monkeypatch.setattr(report_run, "draw_figures", broken)
+    steps = []
+    with pytest.raises(RuntimeError, match="figure 5"):
+        report_run.run_report(out=tmp_path, notebooks=False, progress=lambda step, total, what: steps.append(step))
+    assert steps == [1, 2, 3, 4, 5]  # the tables (step 4) had been written before the failure
+    assert _tree(tmp_path) == {"reports/report.html": "the last complete report"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
