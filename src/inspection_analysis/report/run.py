@@ -4,8 +4,10 @@
 runs. Every number comes from the library (``to_counts``, ``compare``,
 ``verdict``, ``monitor``, ``assessors``, ``stats``); this module only chooses
 what to show and writes it: ``figures/`` (PNG, SVG, CSV, text alternative),
-``reports/summary.csv``, ``reports/summary.md``, the tables behind them and
-``reports/report.html``. Only counts are written, never case identifiers.
+``reports/summary.csv``, ``reports/summary.md``, the tables behind them,
+``reports/tables.xlsx`` and ``reports/report.html``, all through a staging
+folder (:mod:`inspection_analysis.report.staging`). Only counts are written,
+never case identifiers.
 The figures are drawn and saved by :mod:`inspection_analysis.report.figures`.
 """
 
