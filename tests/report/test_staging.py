@@ -1,4 +1,12 @@
-"""A failing report leaves no half of its outputs behind (issue #13): outputs are staged, then moved into place."""
+"""A failing report leaves no half of its outputs behind (issue #13): outputs are staged, then moved into place.
+
+Expected trees are written out by hand; the last two tests run the real report,
+once made to fail at step 5 in-process and once as a real process killed there.
+"""
+
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -55,3 +63,25 @@ def test_report_failing_at_the_figures_writes_nothing(tmp_path, monkeypatch):
     assert steps == [1, 2, 3, 4, 5]  # the tables (step 4) had been written before the failure
     assert _tree(tmp_path) == {"reports/report.html": "the last complete report"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+
+
+@pytest.mark.slow
+def test_report_killed_mid_way_leaves_no_outputs(tmp_path):
+    """A real ``report`` process, killed (SIGKILL) while it draws the figures: no table, figure or page appears."""
+    proc = subprocess.Popen([sys.executable, "-m", "inspection_analysis.cli", "report", "--no-notebooks", "--out",
+                             str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "MPLBACKEND": "Agg"})
+    try:
+        for line in proc.stderr:
+            if line.startswith("[5/7]"):  # tables and tables.xlsx are written; the figures are being drawn
+                break
+        else:
+            pytest.fail("the report ended before step 5")
+        proc.kill()
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+        proc.stderr.close()
+    left = list(tmp_path.iterdir())
+    assert all(p.name.startswith(STAGING_PREFIX) for p in left), left  # only the hidden staging folder
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "figures").exists()

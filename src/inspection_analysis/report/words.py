@@ -15,13 +15,15 @@ import pandas as pd
 
 from inspection_analysis.analysis.wording import format_p
 
-__all__ = ["NOT_PUBLISHED", "percent", "interval", "p_value", "rates_in_words", "comparisons_in_words"]
+__all__ = ["COMPARISON_KINDS", "NOT_PUBLISHED", "percent", "interval", "p_value", "rates_in_words",
+           "comparisons_in_words"]
 
 #: What a cell shows when the sources published nothing for it.
 NOT_PUBLISHED = "not published"
 
 
-_KINDS = {"from baseline": "the baseline", "consecutive": "the round before"}
+#: How each ``kind`` of comparison reads: what the second round is compared with.
+COMPARISON_KINDS = {"from baseline": "the baseline", "consecutive": "the round before"}
 
 
 def _missing(value) -> bool:
@@ -167,7 +169,7 @@ def comparisons_in_words(comparisons: pd.DataFrame, labels: dict[str, str],
     return pd.DataFrame({
         "Rounds compared": [f"{name(r.baseline, r.baseline)} to {name(r.follow_up, r.follow_up)}"
                             for r in comparisons.itertuples()],
-        "Compared with": [_KINDS.get(k, k) for k in comparisons["kind"].astype(str)],
+        "Compared with": [COMPARISON_KINDS.get(k, k) for k in comparisons["kind"].astype(str)],
         f"Failure rate, first round ({level} interval)": [
             interval(r.rate_baseline, r.rate_baseline_low, r.rate_baseline_high) for r in comparisons.itertuples()],
         f"Failure rate, second round ({level} interval)": [

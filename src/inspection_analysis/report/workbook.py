@@ -40,6 +40,7 @@ import pandas as pd
 from inspection_analysis import __version__
 from inspection_analysis.analysis.wording import ASSESSOR_PHRASES
 from inspection_analysis.report.disclosure import suppress_small_counts
+from inspection_analysis.report.words import COMPARISON_KINDS
 
 __all__ = ["write_workbook", "SHEETS", "NOT_AVAILABLE", "NOT_APPLICABLE"]
 
@@ -58,7 +59,6 @@ SHEETS = {
 # xlsxwriter writes this fixed time into the workbook's properties, as it writes a fixed time into its zip
 # entries, so that the same data give a byte-identical tables.xlsx.
 _CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-_KINDS = {"from baseline": "the baseline", "consecutive": "the round before"}
 _LINK_LIKE = re.compile(r"\]\(")  # gptables turns "[text](url)" in any cell into a link
 _SHORTHAND = ("Shorthand: [c] confidential (suppressed to protect small counts), [x] not available "
               "(not published), [z] not applicable.")
@@ -116,7 +116,7 @@ def _comparisons(comp: pd.DataFrame, labels: dict, level: str) -> pd.DataFrame:
     out = {"Rounds compared": [_text(f"{name(b, b)} to {name(f, f)}") for b, f in zip(comp["baseline"],
                                                                                        comp["follow_up"],
                                                                                        strict=True)],
-           "Compared with": [_KINDS.get(k, _text(k)) for k in comp["kind"]],
+           "Compared with": [COMPARISON_KINDS.get(k, _text(k)) for k in comp["kind"]],
            "First round ID": _texts(comp["baseline"]), "Second round ID": _texts(comp["follow_up"])}
     for side, words in (("baseline", "first round"), ("follow_up", "second round")):
         out[f"Case files audited, {words}"] = _num(comp[f"n_{side}"])
@@ -128,7 +128,6 @@ def _comparisons(comp: pd.DataFrame, labels: dict, level: str) -> pd.DataFrame:
             _pct(comp["difference_low"]), f"Upper {level} limit of the change": _pct(comp["difference_high"]),
             "p-value, any change (two-sided)": _p(comp["pvalue"]),
             "p-value, improvement (one-sided)": _p(comp["pvalue_improvement"]),
-            "p-value, any change, adjusted for multiple comparisons (Holm)": _p(comp["pvalue_adjusted"]),
             "Smallest improvement detectable with 80% power": _pct(comp["min_detectable_improvement"]),
             "Verdict": _texts(comp["verdict"])}
     return pd.DataFrame(out)
@@ -144,12 +143,10 @@ def _units(table: pd.DataFrame) -> dict:
     """The unit of each numeric column, from the first word(s) of its heading."""
     units = {}
     for column in table.columns:
-        for start, unit in _UNITS.items():
-            if column.startswith(start):
-                units[column] = unit
-                break
-    if any(c.startswith("Change") for c in units) or any(c.endswith("of the change") for c in table.columns):
-        units |= {c: "percentage points" for c in table.columns if c.endswith("of the change")}
+        unit = "percentage points" if column.endswith("of the change") else next(
+            (u for start, u in _UNITS.items() if column.startswith(start)), None)
+        if unit:
+            units[column] = unit
     return units
 
 
