@@ -58,7 +58,7 @@ def test_cover_says_what_where_who_and_which_data(shipped):
     assert "[c]" in text and "[x]" in text and "[z]" in text
     # SHA-256 of the shipped registry, as sha256sum would print it
     digest = hashlib.sha256((paths.data_dir() / "rounds.csv").read_bytes()).hexdigest()
-    assert f"rounds.csv {digest}" in text
+    assert f"\nrounds.csv: {digest}\n" in text
 
 
 def test_rates_sheet_headings_units_and_numbers(shipped, xlsx_table):

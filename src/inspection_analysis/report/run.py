@@ -31,7 +31,7 @@ from inspection_analysis.analysis.trend import trend
 from inspection_analysis.analysis.verdict import has_improved
 from inspection_analysis.csv_safety import write_csv
 from inspection_analysis.grades import failure_definition
-from inspection_analysis.project.manifest import check_manifest, sha256_file
+from inspection_analysis.project.manifest import check_manifest
 from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures
@@ -233,7 +233,7 @@ def run_report(
         say(4, _STEPS, "writing tables and tables.xlsx")
         tables, written = _write_tables(results, stage / "reports", publish)
         written.append(write_workbook(stage / "reports" / "tables.xlsx", results, tables, inputs, publish=publish,
-                                      confidence_level=confidence_level, checksums=_checksums(inputs)))
+                                      confidence_level=confidence_level))
         say(5, _STEPS, "drawing figures")
         figures, fig_files = draw_figures(results, inputs, stage / "figures", confidence_level, FORCE)
         say(6, _STEPS, "writing summary.md and report.html")
@@ -250,10 +250,6 @@ def run_report(
     v = results["verdict"]
     return ReportResult(v.answer, v.sentence, root / "reports" / "report.html", tuple(sorted(written)),
                         tuple(warnings))
-
-
-def _checksums(inputs: ProjectState) -> dict[str, str]:
-    return {p.relative_to(inputs.data).as_posix(): sha256_file(p) for p in inputs.files}
 
 
 def _run_notebooks(out_dir: Path) -> list[Path]:

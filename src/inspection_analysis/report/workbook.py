@@ -39,6 +39,7 @@ import pandas as pd
 
 from inspection_analysis import __version__
 from inspection_analysis.analysis.wording import ASSESSOR_PHRASES
+from inspection_analysis.project.manifest import sha256_file
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.words import COMPARISON_KINDS
 
@@ -251,7 +252,7 @@ def _gptable(table: pd.DataFrame, sheet: str, refs: tuple[str, ...], subtitle: s
 
 
 def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.DataFrame], inputs, *,
-                   publish: bool, confidence_level: float = 0.95, checksums: dict[str, str] | None = None) -> Path:
+                   publish: bool, confidence_level: float = 0.95) -> Path:
     """Write ``reports/tables.xlsx``: cover, contents, notes and the report's seven tables.
 
     Parameters
@@ -266,15 +267,14 @@ def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.
         and ``funnel`` come from here, so that ``--publish`` suppresses the
         same cells in the workbook as in the CSVs.
     inputs : object
-        The loaded project: ``published`` (the published figures) and
-        ``rounds`` (the registry).
+        The loaded project: ``published`` (the published figures),
+        ``rounds`` (the registry), ``data`` (the data folder) and ``files``
+        (every data file used, whose SHA-256 the cover lists).
     publish : bool
         Whether disclosure control was applied; the assessor counts are then
         suppressed here too.
     confidence_level : float, default 0.95
         Named in the headings.
-    checksums : dict of str to str, optional
-        Data file (as shown) to its SHA-256, listed on the cover.
 
     Returns
     -------
@@ -320,7 +320,7 @@ def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.
         "Table_7": _gptable(_provenance(inputs.published, inputs.rounds), "Table_7", ("provenance", *extra),
                             "Every published figure in data/published, with its source and quote.", published),
     }
-    files = "; ".join(f"{name} {digest}" for name, digest in (checksums or {}).items()) or "none listed"
+    files = [f"{p.relative_to(inputs.data).as_posix()}: {sha256_file(p)}" for p in inputs.files]
     cover = gpt.Cover(
         title="Has any significant improvement occurred? Child-protection case-file audits",
         intro=[f"These tables show the failure rate of {force_name}'s child-protection case files in each "
@@ -330,7 +330,8 @@ def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.
         about=[published, _SHORTHAND,
                "Disclosure control was applied (report --publish)." if publish else
                "No disclosure control was applied: run report --publish before publishing.",
-               f"Produced by inspection-analysis {__version__}.", f"Data files (SHA-256): {files}"],
+               f"Produced by inspection-analysis {__version__}.", "Data files used, with their SHA-256 checksums:",
+               *files],
         contact=["Contact: [add the publishing team's name and email address before publication]"])
     path = Path(path)
     with warnings.catch_warnings():
