@@ -85,6 +85,16 @@ def test_verdict_in_terminal_and_html(two_runs):
     assert "A review of 374 cases found 278" in page  # the source quote
 
 
+def test_summary_md_in_words(two_runs):
+    md = (two_runs[0] / "reports" / "summary.md").read_text()
+    lines = md.splitlines()
+    assert lines[2].startswith("[Answer](#answer) · [Failure rate by round](#failure-rate-by-round)")
+    assert "| Round | Case files audited | Failing (requires improvement or inadequate) | Failure rate (95% interval) |" in md
+    assert "| 2016 inspection | 374 | 278 | 74.3% (69.7% to 78.5%) |" in md  # 278/374 = 74.33% by hand
+    assert "| 2017 Q1 update | not published | not published | not published |" in md
+    assert "p = 0.15" in md and "p < 0.001" in md and "rate_baseline" not in md and "mps-2017-q3" not in md
+
+
 def test_second_run_byte_identical(two_runs):
     a, b, _, rb = two_runs
     assert rb.returncode == 0, rb.stderr
@@ -161,6 +171,8 @@ def test_publish_suppresses_small_counts(tmp_path, xlsx_table):
     assert sheet.loc["mps-2016", "Case files failing\n(number)"] == 278
     assert xlsx_table(wb, "Table_6")["Case files (of 132)\n(number)"].tolist()[2] == "[c]"  # 6 of 132 agree at least
     assert "suppressed and shown as [c]" in " ".join(xlsx_table(wb, "Notes")["Note text"])
+    page = (out / "reports" / "report.html").read_text()
+    assert "<tr><td>mps-2019-q1</td><td>30</td><td>[c]</td><td>[c]</td></tr>" in page  # label = id here
 
 
 def test_bad_options_clean_errors(tmp_path):
