@@ -92,7 +92,10 @@ def test_summary_md_in_words(two_runs):
     assert "| Round | Case files audited | Failing (requires improvement or inadequate) | Failure rate (95% interval) |" in md
     assert "| 2016 inspection | 374 | 278 | 74.3% (69.7% to 78.5%) |" in md  # 278/374 = 74.33% by hand
     assert "| 2017 Q1 update | not published | not published | not published |" in md
-    assert "p = 0.15" in md and "p < 0.001" in md and "rate_baseline" not in md and "mps-2017-q3" not in md
+    assert "p = 0.15" in md and "p < 0.001" in md and "rate_baseline" not in md
+    # the source of the 2016 figure, as data/published/published_counts.csv gives it, as a link
+    assert ("| mps-2016 | primary | cases 374, failing 278 | "
+            "<https://www.aol.co.uk/2016/11/24/met-police-making-serious-errors-in-child-abuse-cases-inspect/> |") in md
 
 
 def test_second_run_byte_identical(two_runs):

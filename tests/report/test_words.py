@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from inspection_analysis.report.html import _link, frame_to_html, frame_to_markdown, md_escape
+from inspection_analysis.report.html import _link, _md_provenance, frame_to_html, frame_to_markdown, md_escape
 from inspection_analysis.report.words import comparisons_in_words, interval, p_value, percent, rates_in_words
 
 
@@ -95,3 +95,10 @@ def test_html_cells_escaped_and_p_values_kept_on_one_line():
 ])
 def test_provenance_links_only_to_web_addresses(url, expected):
     assert _link(url) == expected
+
+
+def test_markdown_sources_link_only_to_web_addresses():
+    published = pd.DataFrame({"figure_id": ["a", "b"], "round_id": ["r", "r"], "status": ["primary", "variant"],
+                              "n_cases": [10, 12], "source_url": ["https://e.example/x", "javascript:alert(1)"]})
+    assert _md_provenance(published).splitlines()[2:] == ["| a | primary | cases 10 | <https://e.example/x> |",
+                                                          "| b | variant | cases 12 | javascript:alert(1) |"]

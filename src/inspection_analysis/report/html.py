@@ -134,7 +134,8 @@ def _web_url(url) -> str | None:
     return url if re.fullmatch(r"https?://[^\s<>\"'`]+", url) else None
 
 
-def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_level: float = 0.95) -> str:
+def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_level: float = 0.95,
+                    published: pd.DataFrame | None = None) -> str:
     """The Markdown summary: contents, verdict, rates, comparisons, trend, caveats and sources.
 
     Parameters
@@ -145,6 +146,9 @@ def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_l
         The tables as written (suppressed when publishing).
     confidence_level : float, default 0.95
         Named in the table headings.
+    published : pandas.DataFrame, optional
+        The published figures; when given, a last section lists each with a
+        link to its source.
 
     Returns
     -------
@@ -161,7 +165,7 @@ def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_l
     parts = ["# Has any significant improvement occurred?", "",
              " · ".join(f"[{name}](#{name.lower().replace(' ', '-')})"
                         for name in ("Answer", "Failure rate by round", "Changes between rounds", "Trend",
-                                     "Caveats")), "",
+                                     "Caveats", *(("Data provenance",) if published is not None else ()))), "",
              "## Answer", "", f"**{md_escape(v.question)}**", "",
              f"**Answer: {md_escape(v.answer)}.** {md_escape(v.sentence)}", ""]
     for (caption, table), heading in zip(_word_tables(results, tables, confidence_level),
@@ -169,6 +173,9 @@ def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_l
         parts += [f"## {heading}", "", md_escape(caption) + ".", "", frame_to_markdown(table), ""]
     parts += ["## Trend", "", md_escape(results["trend"].sentence), "", md_escape(results["p_chart"].sentence), "",
               "## Caveats", "", *[f"- {md_escape(c)}" for c in _caveats(results)], ""]
+    if published is not None:
+        parts += ["## Data provenance", "", "Every published number used, with its source.", "",
+                  _md_provenance(published), ""]
     return "\n".join(parts) + "\n"
 
 
@@ -182,19 +189,34 @@ def _link(url) -> str:
     return f'<a href="{html.escape(safe, quote=True)}">{text}</a>' if safe else text
 
 
+def _numbers(r) -> str:
+    """The numbers of one published figure in words, e.g. ``'cases 374, failing 278'``."""
+    return ", ".join(f"{c.removeprefix('n_').replace('_', ' ')} {int(getattr(r, c))}"
+                     for c in ("n_cases", "n_good", "n_requires_improvement", "n_inadequate", "n_failing")
+                     if pd.notna(getattr(r, c, None)))
+
+
 def _provenance(published: pd.DataFrame) -> str:
     rows = []
     for r in published.sort_values(["round_id", "figure_id"]).itertuples():
-        numbers = ", ".join(f"{c.removeprefix('n_').replace('_', ' ')} {int(getattr(r, c))}"
-                            for c in ("n_cases", "n_good", "n_requires_improvement", "n_inadequate", "n_failing")
-                            if pd.notna(getattr(r, c, None)))
         rows.append(f"<tr><td>{html.escape(str(r.figure_id))}</td><td>{html.escape(str(r.status))}</td>"
-                    f"<td>{html.escape(numbers)}</td><td>&ldquo;{html.escape(str(r.quote))}&rdquo;</td>"
+                    f"<td>{html.escape(_numbers(r))}</td><td>&ldquo;{html.escape(str(r.quote))}&rdquo;</td>"
                     f"<td>{_link(r.source_url)}</td></tr>")
     return ("<table><caption>Every published number used, with its source and quote</caption><thead><tr>"
             '<th scope="col">Published figure</th><th scope="col">Status</th><th scope="col">Numbers</th>'
             '<th scope="col">Quote</th><th scope="col">Source</th></tr></thead><tbody>'
             + "".join(rows) + "</tbody></table>")
+
+
+def _md_provenance(published: pd.DataFrame) -> str:
+    """Every published figure with a link to its source (a Markdown autolink only for a safe web address)."""
+    def source(url) -> str:
+        safe = _web_url(url)
+        return f"<{safe}>" if safe and "|" not in safe else md_escape(url)
+
+    rows = [f"| {md_escape(r.figure_id)} | {md_escape(r.status)} | {md_escape(_numbers(r))} | {source(r.source_url)} |"
+            for r in published.sort_values(["round_id", "figure_id"]).itertuples()]
+    return "\n".join(["| Published figure | Status | Numbers | Source |", "|---|---|---|---|", *rows])
 
 
 def _contents() -> str:

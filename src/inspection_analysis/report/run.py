@@ -238,7 +238,7 @@ def run_report(
         figures, fig_files = draw_figures(results, inputs, stage / "figures", confidence_level, FORCE)
         say(6, _STEPS, "writing summary.md and report.html")
         md = stage / "reports" / "summary.md"
-        md.write_text(render_markdown(results, tables, confidence_level), encoding="utf-8")
+        md.write_text(render_markdown(results, tables, confidence_level, inputs.published), encoding="utf-8")
         html = stage / "reports" / "report.html"
         html.write_text(render_html(results, tables, figures, inputs, warnings, publish, confidence_level),
                         encoding="utf-8")
