@@ -46,7 +46,7 @@ def test_report_writes_every_file(two_runs):
             assert (a / "figures" / f"{name}.{ext}").is_file(), f"{name}.{ext}"
         text = (a / "figures" / f"{name}.txt").read_text()
         assert text.strip() and "\n\n" not in text.strip()
-    for name in ("summary.csv", "summary.md", "report.html", "rates.csv", "comparisons.csv"):
+    for name in ("summary.csv", "summary.md", "report.html", "rates.csv", "comparisons.csv", "tables.xlsx"):
         assert (a / "reports" / name).is_file(), name
     assert "[1/7]" in ra.stderr and "[6/7]" in ra.stderr
 

@@ -151,9 +151,9 @@ def _units(table: pd.DataFrame) -> dict:
     return units
 
 
-def _trend(tr) -> pd.DataFrame:
+def _trend(tr, names: dict) -> pd.DataFrame:
     return pd.DataFrame({
-        "Force": [_text(tr.force)], "Rounds with published counts": [len(tr.table)],
+        "Force": [_text(names.get(tr.force, tr.force))], "Rounds with published counts": [len(tr.table)],
         "First round": [_text(tr.table["label"].iloc[0])], "Last round": [_text(tr.table["label"].iloc[-1])],
         "Cochran-Armitage statistic": _num([tr.z], 3), "p-value, any linear trend (two-sided)": _p([tr.pvalue]),
         "p-value, falling rate (one-sided)": _p([tr.pvalue_falling]),
@@ -173,9 +173,9 @@ def _p_chart(pc: pd.DataFrame) -> pd.DataFrame:
         "Variation": _texts(pc["special_cause"])})
 
 
-def _funnel(fun: pd.DataFrame) -> pd.DataFrame:
+def _funnel(fun: pd.DataFrame, names: dict) -> pd.DataFrame:
     return pd.DataFrame({
-        "Force": _texts(fun["force"]), "Round ID": _texts(fun["round_id"]),
+        "Force": [_text(names.get(f, f)) for f in fun["force"]], "Round ID": _texts(fun["round_id"]),
         "Case files audited": _num(fun["n"]), "Case files failing": _num(fun["failures"]),
         "Failure rate": _pct(fun["rate"]), "Pooled failure rate": _pct(fun["pooled_rate"]),
         "Lower 95% limit": _pct(fun["inner_low"]), "Upper 95% limit": _pct(fun["inner_high"]),
@@ -297,6 +297,7 @@ def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.
     level = f"{confidence_level:.0%}"
     labels = dict(zip(results["rates"]["round_id"], results["rates"]["label"], strict=True))
     force_name = _prose(_force_name(inputs, results))
+    names = dict(zip(inputs.rounds["force"], inputs.rounds["force_name"], strict=True))  # force code -> name
     notes_table = _notes(publish)
     extra = ("disclosure",) if publish else ()
     published = "Source: HMIC/HMICFRS inspection reports and press coverage (data/published)."
@@ -308,12 +309,12 @@ def write_workbook(path: str | os.PathLike, results: dict, tables: dict[str, pd.
                             ("failing", "newcombe", *extra),
                             f"{force_name}: each round against the baseline and against the round before.",
                             counts_source),
-        "Table_3": _gptable(_trend(results["trend"]), "Table_3", ("failing", *extra),
+        "Table_3": _gptable(_trend(results["trend"], names), "Table_3", ("failing", *extra),
                             f"{force_name}: Cochran-Armitage test for a linear trend across the rounds with "
                             "published counts.", counts_source),
         "Table_4": _gptable(_p_chart(tables["p_chart"]), "Table_4", ("pchart", *extra),
                             f"{force_name}: failure rate by round with 3-sigma control limits.", counts_source),
-        "Table_5": _gptable(_funnel(tables["funnel"]), "Table_5", ("funnel", *extra),
+        "Table_5": _gptable(_funnel(tables["funnel"], names), "Table_5", ("funnel", *extra),
                             "Forces' failure rates against the number of case files audited.", published),
         "Table_6": _gptable(_agreement(results["agreement"], publish), "Table_6", ("derived", *extra),
                             "The same 2016 case files graded by the force and by the inspectorate.", published),
