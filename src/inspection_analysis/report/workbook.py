@@ -19,6 +19,21 @@ by formatting. Text from the data is written as text, never as a formula or
 a link (``strings_to_formulas`` and ``strings_to_urls`` are off); the only
 links are the sources of the published figures.
 
+What this module relies on in gptables 2.0.2 (read in its source):
+
+* ``gptables/core/api.py``, ``produce_workbook``: ``cover``, ``notes_table``
+  (first column the note reference, renumbered in order of use),
+  ``contentsheet_options`` and ``workbook_options`` passed to
+  ``xlsxwriter.Workbook``; it returns the workbook, closed here after
+  ``set_properties``;
+* ``gptables/core/gptable.py``, ``GPTable``: ``units`` (a heading becomes
+  ``"heading\n(unit)"``), ``index_columns``, ``instructions``, ``source``,
+  note references written ``$$ref$$`` in a title;
+* ``gptables/core/wrappers.py``: any cell or text matching ``[text](url)``
+  becomes a link (``_replace_url``), ``$$ref$$`` in index columns becomes a
+  note reference, an empty cell gives a warning and a cell of only symbols an
+  error, so every cell here holds a value or a shorthand.
+
 References
 ----------
 .. [1] Government Analysis Function, "Releasing statistics in spreadsheets" (2021, updated 2024).
