@@ -83,5 +83,16 @@ def test_report_killed_mid_way_leaves_no_outputs(tmp_path):
         proc.wait(timeout=60)
         proc.stderr.close()
     left = list(tmp_path.iterdir())
-    assert all(p.name.startswith(STAGING_PREFIX) for p in left), left  # only the hidden staging folder
-    assert not (tmp_path / "reports").exists() and not (tmp_path / "figures").exists()
+    assert len(left) == 1 and left[0].name.startswith(f"{STAGING_PREFIX}{proc.pid}-"), left  # hidden staging only
+    # The next run removes the abandoned staging folder of the killed process, and stages in its own.
+    with staged_outputs(tmp_path) as stage:
+        assert sorted(tmp_path.iterdir()) == [stage]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_live_runs_staging_folder_is_never_removed(tmp_path):
+    mine = tmp_path / f"{STAGING_PREFIX}{os.getpid()}-other"  # this process is alive
+    mine.mkdir()
+    with staged_outputs(tmp_path):
+        pass
+    assert mine.is_dir()

@@ -14,6 +14,7 @@ report stay, and nothing new appears.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -22,8 +23,27 @@ from pathlib import Path
 
 __all__ = ["staged_outputs", "STAGING_PREFIX"]
 
-#: Name prefix of a staging folder (hidden; one per run, so concurrent runs never share one).
+#: Name prefix of a staging folder (hidden; one per run, named with its process id, so runs never share one).
 STAGING_PREFIX = ".report-staging-"
+_OWNER = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _remove_abandoned(root: Path) -> None:
+    """Remove staging folders left by runs that were killed outright (their process no longer exists)."""
+    for path in root.glob(STAGING_PREFIX + "*"):
+        owner = _OWNER.match(path.name)
+        if path.is_dir() and owner and not _alive(int(owner.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _move_into_place(stage: Path, root: Path) -> None:
@@ -59,7 +79,10 @@ def staged_outputs(root: str | os.PathLike) -> Iterator[Path]:
     kept. The move happens only after the whole block has finished; an
     exception of any kind (including ``KeyboardInterrupt``) removes the
     staging folder and is re-raised. A process killed outright (``SIGKILL``)
-    leaves its hidden staging folder behind, never a partial set of outputs.
+    leaves its hidden staging folder behind, never a partial set of outputs;
+    the next run removes it (the folder's name holds the process id, and a
+    folder whose process no longer exists is abandoned). Only the final
+    moves, a few renames, are not one atomic step.
 
     Examples
     --------
@@ -81,7 +104,8 @@ def staged_outputs(root: str | os.PathLike) -> Iterator[Path]:
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+    _remove_abandoned(root)
+    stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root))
     try:
         yield stage
     except BaseException:
