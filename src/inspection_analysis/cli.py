@@ -198,15 +198,16 @@ def _cmd_add_quarter(args) -> int:
 
 
 def _cmd_sample(args) -> int:
+    from inspection_analysis.csv_safety import write_csv
     from inspection_analysis.project.sampling import draw_sample, read_case_list
 
     cases = read_case_list(args.caselist, id_column=args.id_column)
     sample = draw_sample(cases, n=args.n, seed=args.seed, by=args.by, id_column=args.id_column)
     if args.out:
-        sample.to_csv(args.out, index=False, lineterminator="\n")
+        write_csv(sample, args.out)
         print(f"{len(sample)} case files sampled (seed {args.seed}) written to {args.out}")
     else:
-        sample.to_csv(sys.stdout, index=False, lineterminator="\n")
+        write_csv(sample, sys.stdout)
     return 0
 
 

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -45,7 +46,7 @@ def test_report_writes_every_file(two_runs):
             assert (a / "figures" / f"{name}.{ext}").is_file(), f"{name}.{ext}"
         text = (a / "figures" / f"{name}.txt").read_text()
         assert text.strip() and "\n\n" not in text.strip()
-    for name in ("summary.csv", "summary.md", "report.html", "rates.csv", "comparisons.csv"):
+    for name in ("summary.csv", "summary.md", "report.html", "rates.csv", "comparisons.csv", "tables.xlsx"):
         assert (a / "reports" / name).is_file(), name
     assert "[1/6]" in ra.stderr and "[5/6]" in ra.stderr
 
@@ -78,10 +79,23 @@ def test_verdict_in_terminal_and_html(two_runs):
     page = (a / "reports" / "report.html").read_text()
     assert sentence.replace("'", "&#x27;") in page
     assert "SYNTHETIC" in page and "170" in page
-    assert "http" not in page.split("<h2>Data provenance</h2>")[0].replace('src="data:', "")  # nothing fetched
+    assert "http" not in page.split('<h2 id="provenance">')[0].replace('src="data:', "")  # nothing fetched
     assert "<script" not in page and "stylesheet" not in page
     assert page.count('<img src="data:image/png;base64,') == len(FIGURES)
     assert "A review of 374 cases found 278" in page  # the source quote
+
+
+def test_summary_md_in_words(two_runs):
+    md = (two_runs[0] / "reports" / "summary.md").read_text()
+    lines = md.splitlines()
+    assert lines[2].startswith("[Answer](#answer) · [Failure rate by round](#failure-rate-by-round)")
+    assert "| Round | Case files audited | Failing (requires improvement or inadequate) | Failure rate (95% interval) |" in md
+    assert "| 2016 inspection | 374 | 278 | 74.3% (69.7% to 78.5%) |" in md  # 278/374 = 74.33% by hand
+    assert "| 2017 Q1 update | not published | not published | not published |" in md
+    assert "p = 0.15" in md and "p < 0.001" in md and "rate_baseline" not in md
+    # the source of the 2016 figure, as data/published/published_counts.csv gives it, as a link
+    assert ("| mps-2016 | primary | cases 374, failing 278 | "
+            "<https://www.aol.co.uk/2016/11/24/met-police-making-serious-errors-in-child-abuse-cases-inspect/> |") in md
 
 
 def test_second_run_byte_identical(two_runs):
@@ -124,7 +138,7 @@ def test_case_ids_never_written(tmp_path):
     assert "SECRET" not in res.stdout + res.stderr + added.stdout + added.stderr
 
 
-def test_publish_suppresses_small_counts(tmp_path):
+def test_publish_suppresses_small_counts(tmp_path, xlsx_table):
     root = _project(tmp_path)
     incoming = tmp_path / "q.csv"
     incoming.write_text("round_id,case_id,grade\n" + "".join(
@@ -139,6 +153,16 @@ def test_publish_suppresses_small_counts(tmp_path):
     # 5 failing of 30: 5 < 10 is suppressed with its rate; n = 30 alone does not reveal it.
     assert rates.loc["mps-2019-q1", ["n", "failures", "rate"]].tolist() == ["30", "[c]", "[c]"]
     assert rates.loc["mps-2016", "failures"] == "278"
+    # tables.xlsx is suppressed as the CSVs are
+    wb = openpyxl.load_workbook(out / "reports" / "tables.xlsx")
+    sheet = xlsx_table(wb, "Table_1").set_index("Round ID")
+    assert sheet.loc["mps-2019-q1", "Case files audited\n(number)"] == 30
+    assert sheet.loc["mps-2019-q1"].iloc[4:].tolist() == ["[c]"] * 4
+    assert sheet.loc["mps-2016", "Case files failing\n(number)"] == 278
+    assert xlsx_table(wb, "Table_6")["Case files (of 132)\n(number)"].tolist()[2] == "[c]"  # 6 of 132 agree at least
+    assert "suppressed and shown as [c]" in " ".join(xlsx_table(wb, "Notes")["Note text"])
+    page = (out / "reports" / "report.html").read_text()
+    assert "<tr><td>mps-2019-q1</td><td>30</td><td>[c]</td><td>[c]</td></tr>" in page  # label = id here
 
 
 def test_bad_options_clean_errors(tmp_path):

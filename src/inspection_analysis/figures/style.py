@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 from afcharts.af_colours import get_af_colours
 
+from inspection_analysis.csv_safety import write_csv
 from inspection_analysis.figures.layout import fit_layout
 from inspection_analysis.figures.sources import SOURCE_PUBLISHED
 
@@ -325,7 +326,7 @@ def save_figure(fig, name: str, out_dir: str | os.PathLike, data: pd.DataFrame, 
         fig.savefig(paths["png"], format="png", dpi=150, metadata={"Software": None})
         fig.savefig(paths["svg"], format="svg", metadata={"Date": None})
     plt.close(fig)
-    data.to_csv(paths["csv"], index=False, lineterminator="\n")
+    write_csv(data, paths["csv"])  # formula cells neutralised (issue #13)
     paths["txt"].write_text(" ".join(text.split()) + "\n", encoding="utf-8")
     return paths
 

@@ -1,1 +1,1 @@
-"""The report: orchestration (``run``), figure choice (``figures``), HTML and Markdown (``html``) and disclosure control."""
+"""The report: orchestration (``run``, through ``staging``), figure choice (``figures``), HTML and Markdown (``html``, ``words``), the workbook (``workbook``) and disclosure control."""

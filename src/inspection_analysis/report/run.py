@@ -4,8 +4,10 @@
 runs. Every number comes from the library (``to_counts``, ``compare``,
 ``verdict``, ``monitor``, ``assessors``, ``stats``); this module only chooses
 what to show and writes it: ``figures/`` (PNG, SVG, CSV, text alternative),
-``reports/summary.csv``, ``reports/summary.md``, the tables behind them and
-``reports/report.html``. Only counts are written, never case identifiers.
+``reports/summary.csv``, ``reports/summary.md``, the tables behind them,
+``reports/tables.xlsx`` and ``reports/report.html``, all through a staging
+folder (:mod:`inspection_analysis.report.staging`). Only counts are written,
+never case identifiers.
 The figures are drawn and saved by :mod:`inspection_analysis.report.figures`.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -27,11 +29,14 @@ from inspection_analysis.analysis.quarter_update import series_comparisons
 from inspection_analysis.analysis.series import round_counts, round_rates
 from inspection_analysis.analysis.trend import trend
 from inspection_analysis.analysis.verdict import has_improved
+from inspection_analysis.csv_safety import write_csv
 from inspection_analysis.grades import failure_definition
 from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures
-from inspection_analysis.report.html import render_html, render_markdown
+from inspection_analysis.report.html import md_escape, render_html, render_markdown
+from inspection_analysis.report.staging import staged_outputs
+from inspection_analysis.report.workbook import write_workbook
 from inspection_analysis.stats.checks import check_level
 
 __all__ = ["ReportResult", "run_report", "FORCE"]
@@ -144,7 +149,7 @@ def _write_tables(results: dict, reports: Path, publish: bool,
     written = []
     for name, table in tables.items():
         path = reports / f"{name}.csv"
-        table.to_csv(path, index=False, lineterminator="\n")
+        write_csv(table, path)
         written.append(path)
     return tables, written
 
@@ -236,18 +241,21 @@ def run_report(
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     root = Path(out).resolve() if out is not None else paths.project_root()
-    # The notebooks run in the background, in their own kernels, while the report is computed.
-    batch = _start_notebooks(root / "reports" / "notebooks", data_dir) if notebooks else None
-    try:
-        return _report(data_dir, root, failing, confidence_level, publish, force, accept_changed, say, batch)
-    finally:
-        if batch is not None:
-            batch.cancel()  # after an error: run no more notebooks; a no-op once they are done
+    with staged_outputs(root) as stage:  # nothing appears under root unless every step succeeds
+        # The notebooks run in the background, in their own kernels, while the report is computed.
+        batch = _start_notebooks(stage / "reports" / "notebooks", data_dir) if notebooks else None
+        try:
+            staged = _report(data_dir, stage, failing, confidence_level, publish, force, accept_changed, say, batch)
+        finally:
+            if batch is not None:
+                batch.cancel()  # after an error: run no more notebooks; a no-op once they are done
+    return replace(staged, html=root / staged.html.relative_to(stage),
+                   files=tuple(sorted(root / p.relative_to(stage) for p in staged.files)))
 
 
-def _report(data_dir: Path, root: Path, failing: str, confidence_level: float, publish: bool, force: str,
+def _report(data_dir: Path, stage: Path, failing: str, confidence_level: float, publish: bool, force: str,
             accept_changed: bool, say, batch) -> ReportResult:
-    """The steps of :func:`run_report`; ``batch`` is the notebooks already running, or ``None``."""
+    """The steps of :func:`run_report`, writing under ``stage``; ``batch`` is the notebooks already running, or ``None``."""
     say(1, _STEPS, "loading, validating and checksumming the data")
     inputs = load_project(data_dir, failing=failing)
     if not (inputs.rounds["force"] == force).any():
@@ -256,16 +264,19 @@ def _report(data_dir: Path, root: Path, failing: str, confidence_level: float, p
     warnings = _warnings(inputs, accept_changed)
     say(2, _STEPS, "computing rates, comparisons, trend and verdict")
     results = _compute(inputs, confidence_level, force)
-    say(3, _STEPS, "writing tables")
-    tables, written = _write_tables(results, root / "reports", publish, warnings)
+    say(3, _STEPS, "writing tables and tables.xlsx")
+    tables, written = _write_tables(results, stage / "reports", publish, warnings)
+    written.append(write_workbook(stage / "reports" / "tables.xlsx", results, tables, inputs, publish=publish,
+                                  confidence_level=confidence_level))
     say(4, _STEPS, "drawing figures")
-    figures, fig_files = draw_figures(results, inputs, root / "figures", confidence_level, force)
+    figures, fig_files = draw_figures(results, inputs, stage / "figures", confidence_level, force)
     say(5, _STEPS, "writing summary.md and report.html")
-    md = root / "reports" / "summary.md"
-    alerts = "".join(f"> **DATA INTEGRITY WARNING:** {w}\n\n" for w in warnings)
-    md.write_text(alerts + render_markdown(results, tables), encoding="utf-8")
-    html = root / "reports" / "report.html"
-    html.write_text(render_html(results, tables, figures, inputs, warnings, publish), encoding="utf-8")
+    md = stage / "reports" / "summary.md"
+    alerts = "".join(f"> **DATA INTEGRITY WARNING:** {md_escape(w)}\n\n" for w in warnings)
+    md.write_text(alerts + render_markdown(results, tables, confidence_level, inputs.published), encoding="utf-8")
+    html = stage / "reports" / "report.html"
+    html.write_text(render_html(results, tables, figures, inputs, warnings, publish, confidence_level),
+                    encoding="utf-8")
     written += [*fig_files, md, html]
     if batch is not None:
         say(6, _STEPS, "executing notebooks")
