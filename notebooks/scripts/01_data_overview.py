@@ -45,8 +45,7 @@ pd.set_option("display.max_colwidth", 120)
 # %%
 project = ia.load_project(DATA_DIR, failing=FAILING)
 rounds, counts = project.rounds, project.counts
-Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
-         or "Every recorded data file matches the checksum in the manifest.")
+Markdown(project.integrity_note)
 
 # %% [markdown]
 # ## The rounds registry

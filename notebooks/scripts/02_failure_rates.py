@@ -42,8 +42,7 @@ pd.set_option("display.precision", 3)
 # %%
 project = ia.load_project(DATA_DIR, failing=FAILING)
 rounds, counts = project.rounds, project.counts
-Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
-         or "Every recorded data file matches the checksum in the manifest.")
+Markdown(project.integrity_note)
 
 # %% [markdown]
 # ## Each round's failure rate and its Wilson interval

@@ -50,8 +50,7 @@ pd.set_option("display.precision", 4)
 # %%
 project = ia.load_project(DATA_DIR, failing=FAILING)
 rounds, counts = project.rounds, project.counts
-Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
-         or "Every recorded data file matches the checksum in the manifest.")
+Markdown(project.integrity_note)
 
 # %%
 rates = ia.round_rates(counts, FORCE, rounds=rounds, confidence_level=CONFIDENCE_LEVEL)

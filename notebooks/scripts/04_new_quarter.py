@@ -58,8 +58,7 @@ pd.set_option("display.precision", 4)
 project = ia.load_project(DATA_DIR, failing=FAILING)
 round_id = ROUND_ID or project.latest_quarter(FORCE)
 cases = project.quarter_cases(round_id)
-Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
-         or "Every recorded data file matches the checksum in the manifest.")
+Markdown(project.integrity_note)
 
 # %% [markdown]
 # ## The quarterly update

@@ -39,8 +39,7 @@ pd.set_option("display.precision", 4)
 # %%
 project = ia.load_project(DATA_DIR, failing=FAILING)
 rounds, counts = project.rounds, project.counts
-Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
-         or "Every recorded data file matches the checksum in the manifest.")
+Markdown(project.integrity_note)
 
 # %% [markdown]
 # `funnel_inputs` applies the one rule the report also uses: of each force's rounds, the latest

@@ -37,8 +37,7 @@ import inspection_analysis as ia
 
 # %%
 project = ia.load_project(DATA_DIR, failing=FAILING)
-Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
-         or "Every recorded data file matches the checksum in the manifest.")
+Markdown(project.integrity_note)
 
 # %% [markdown]
 # ## 2016: bounds on agreement from the published margins

@@ -43,8 +43,7 @@ pd.set_option("display.precision", 4)
 # %%
 project = ia.load_project(DATA_DIR, failing=FAILING)
 rounds, cases = project.rounds, project.synthetic
-display(Markdown("\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in project.integrity_warnings)
-                 or "Every recorded data file matches the checksum in the manifest."))
+display(Markdown(project.integrity_note))
 display(Markdown(f"**{'SYNTHETIC' if cases['synthetic'].all() else 'NOT ALL SYNTHETIC'}:** {len(cases)} case files, "
                  f"{cases['synthetic'].sum()} of them labelled synthetic."))
 cases.groupby("round_id", observed=True).size()

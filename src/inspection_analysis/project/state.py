@@ -73,6 +73,18 @@ class ProjectState:
     integrity_warnings: tuple[str, ...]
     cases: dict[str, pd.DataFrame]
 
+    @property
+    def integrity_note(self) -> str:
+        """The integrity warnings as Markdown, one bold-headed paragraph each, or a line saying every checksum matches.
+
+        Examples
+        --------
+        >>> load_project().integrity_note
+        'Every recorded data file matches the checksum in the manifest.'
+        """
+        return "\n\n".join(f"**DATA INTEGRITY WARNING:** {w}" for w in self.integrity_warnings) or \
+            "Every recorded data file matches the checksum in the manifest."
+
     def latest_quarter(self, force: str = "mps") -> str:
         """The force's latest round (by ``reference_date``) with a recorded case-level file.
 
@@ -101,6 +113,8 @@ class ProjectState:
     def quarter_cases(self, round_id: str) -> pd.DataFrame:
         """The case files of one round: its recorded file, else the synthetic sample's rows of that round.
 
+        Either way the frame has a ``synthetic`` column (False for a recorded file that has none).
+
         Raises
         ------
         ValueError
@@ -113,7 +127,8 @@ class ProjectState:
         (303, True)
         """
         if round_id in self.cases:
-            return self.cases[round_id]
+            cases = self.cases[round_id]
+            return cases if "synthetic" in cases.columns else cases.assign(synthetic=False)
         if self.synthetic is not None and (self.synthetic["round_id"] == round_id).any():
             return self.synthetic[self.synthetic["round_id"] == round_id].reset_index(drop=True)
         raise ValueError(f"round {round_id!r} has no recorded case-level file (add it with add-quarter) "
