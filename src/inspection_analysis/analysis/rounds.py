@@ -91,7 +91,8 @@ def months_apart(baseline: RoundInfo, follow_up: RoundInfo) -> float | None:
     >>> round(months_apart(a, b), 1)  # 871 days / (365.25 / 12)
     28.6
     """
-    dates = pd.to_datetime(pd.Series([baseline.reference_date, follow_up.reference_date]), errors="coerce")
+    dates = pd.to_datetime(pd.Series([baseline.reference_date, follow_up.reference_date]), format="ISO8601",
+                           errors="coerce")
     if dates.isna().any():
         return None
     return abs((dates.iloc[1] - dates.iloc[0]).days) / _DAYS_PER_MONTH
