@@ -38,8 +38,9 @@ class CaseCusum:
         ``stats.bernoulli_cusum``'s result.
     baseline : str
         The round whose failure rate is ``p0``.
-    arl : float
-        The in-control average run length asked for, in case files.
+    arl : float or None
+        The in-control average run length asked for, in case files (None
+        when the limit was given).
     arl_upper, arl_lower : float
         The achieved in-control ARLs of the two CUSUMs at ``chart.limit``.
     order : str
@@ -53,7 +54,7 @@ class CaseCusum:
     table: pd.DataFrame
     chart: BernoulliCusum
     baseline: str
-    arl: float
+    arl: float | None
     arl_upper: float
     arl_lower: float
     order: str
@@ -85,7 +86,7 @@ def _ordered(cases: pd.DataFrame, rounds, force: str, date_column: str | None) -
 
 
 def case_cusum(cases, *, rounds, force="mps", baseline=None, failing=DEFAULT_FAILING, odds_ratio=2.0, arl=1000.0,
-               date_column=None) -> CaseCusum:
+               limit=None, date_column=None) -> CaseCusum:
     """Bernoulli CUSUMs for a rise and for a fall in the failure rate, case file by case file.
 
     Parameters
@@ -109,6 +110,9 @@ def case_cusum(cases, *, rounds, force="mps", baseline=None, failing=DEFAULT_FAI
         The in-control average run length, in case files, that each CUSUM's
         limit must reach: with no change, a false signal about once in this
         many files.
+    limit : float, optional
+        A control limit to use instead of one chosen for ``arl`` (qicharts2's
+        default is 3.5); the achieved run lengths are still reported.
     date_column : str, optional
         A column to order the files within a round by.
 
@@ -161,7 +165,11 @@ def case_cusum(cases, *, rounds, force="mps", baseline=None, failing=DEFAULT_FAI
     if not 0 < p0 < 1:
         raise ValueError(f"the baseline round {baseline!r} has a failure rate of {p0:g}: a CUSUM needs one "
                          "strictly between 0 and 1")
-    limit = max(cusum_limit_for_arl(arl, p0=p0, odds_ratio=odds_ratio, side=side).limit for side in ("upper", "lower"))
+    if limit is None:
+        limit = max(cusum_limit_for_arl(arl, p0=p0, odds_ratio=odds_ratio, side=side).limit
+                    for side in ("upper", "lower"))
+    else:
+        arl = None
     chart = bernoulli_cusum(x, p0=p0, odds_ratio=odds_ratio, limit=limit)
     arl_up, arl_low = (cusum_arl(p0, p0=p0, odds_ratio=odds_ratio, limit=limit, side=side).arl
                        for side in ("upper", "lower"))
@@ -172,10 +180,10 @@ def case_cusum(cases, *, rounds, force="mps", baseline=None, failing=DEFAULT_FAI
                           "lower": chart.lower, "signal_upper": chart.signal_upper,
                           "signal_lower": chart.signal_lower})
     synthetic = bool("synthetic" in data.columns and data["synthetic"].astype(bool).all())
-    text = _sentence(table, chart, labels[baseline], arl)
+    text = _sentence(table, chart, labels[baseline], min(arl_up, arl_low))
     if synthetic:
         text = "SYNTHETIC DATA, not real audit results: " + text
-    return CaseCusum(table=table, chart=chart, baseline=baseline, arl=float(arl), arl_upper=float(arl_up),
+    return CaseCusum(table=table, chart=chart, baseline=baseline, arl=None if arl is None else float(arl), arl_upper=float(arl_up),
                      arl_lower=float(arl_low), order=order, synthetic=synthetic, sentence=text)
 
 
@@ -191,6 +199,7 @@ def _first(table: pd.DataFrame, column: str) -> str:
 def _sentence(table, chart, baseline_label, arl) -> str:
     return (f"Tuned to the {baseline_label}'s rate of {say.pct(chart.p0)} and to a change in the odds of failure "
             f"by a factor of {chart.odds_ratio:g} (rates of {say.pct(chart.p_upper)} and {say.pct(chart.p_lower)}), "
-            f"with a limit of {chart.limit:.2f} for an in-control run of at least {arl:,.0f} case files, the "
+            f"with a limit of {chart.limit:.2f} (in-control average run length at least {arl:,.0f} case files on "
+            f"each side), the "
             f"CUSUM for a rise signals {_first(table, 'signal_upper')}, and the CUSUM for a fall (improvement) "
             f"signals {_first(table, 'signal_lower')}, over {len(table):,} case files.")
