@@ -221,7 +221,7 @@ def _warnings(table, lim, counts, force, rounds) -> list[str]:
 def _sentence(table: pd.DataFrame) -> str:
     groups = {kind: table.loc[table["point_type"] == kind, "label"].tolist()
               for kind in ("concern", "improvement", "neutral")}
-    found = [f"{kind} in the {', '.join(labels)}" for kind, labels in groups.items() if labels]
+    found = [f"{kind} in the {' and the '.join(labels)}" for kind, labels in groups.items() if labels]
     phases = int(table["phase"].nunique())
     where = f"in {phases} phases" if phases > 1 else "in one phase"
     if not found:

@@ -114,6 +114,7 @@ def render_markdown(results: dict, tables: dict[str, pd.DataFrame]) -> str:
         "## Failure rate by round", "", frame_to_markdown(tables["rates"].reindex(columns=_RATE_COLS)), "",
         "## Changes between rounds", "", frame_to_markdown(tables["comparisons"].reindex(columns=_COMP_COLS)), "",
         "## Trend", "", results["trend"].sentence, "", results["p_chart"].sentence, "",
+        results.get("monitoring_markdown", ""),
         "## Caveats", "", *[f"- {c}" for c in _caveats(results)], "",
     ]
     return "\n".join(parts) + "\n"
@@ -181,6 +182,7 @@ def render_html(results: dict, tables: dict[str, pd.DataFrame], figures: list[di
         out.append(f'<figure><img src="{_img(f["png"])}" alt="{esc(f["alt"], quote=True)}">'
                    f"<figcaption{cls}><strong>{esc(f['title'])}.</strong> {esc(f['alt'])}</figcaption></figure>")
     note = " Counts below 10 are suppressed ([c])." if publish else ""
+    out.append(results.get("monitoring_html", ""))
     out += ["<h2>Tables</h2>",
             frame_to_html(tables["rates"].reindex(columns=_RATE_COLS), "Failure rate by round (Wilson intervals)."
                           + note),

@@ -33,6 +33,7 @@ from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures
 from inspection_analysis.report.html import render_html, render_markdown
+from inspection_analysis.report.monitoring import monitoring_section
 from inspection_analysis.stats.checks import check_level
 
 __all__ = ["ReportResult", "run_report", "FORCE"]
@@ -228,6 +229,8 @@ def run_report(
     tables, written = _write_tables(results, root / "reports", publish)
     say(5, _STEPS, "drawing figures")
     figures, fig_files = draw_figures(results, inputs, root / "figures", confidence_level, FORCE)
+    results, monitoring_files = monitoring_section(inputs, results, FORCE, root / "figures")
+    fig_files += monitoring_files
     say(6, _STEPS, "writing summary.md and report.html")
     md = root / "reports" / "summary.md"
     md.write_text(render_markdown(results, tables), encoding="utf-8")
