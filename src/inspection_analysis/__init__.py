@@ -74,6 +74,7 @@ _EXPORTS = {
     "sequential_verdict": "analysis.sequential_verdict",
     "SequentialVerdict": "analysis.sequential_verdict",
     "rate_below_target": "analysis.rate_belief",
+    "chart_against_tests": "analysis.chart_agreement",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
