@@ -69,9 +69,9 @@ def monitoring_results(inputs, results: dict, force: str) -> dict:
 
 
 def _limits_why(mon: dict) -> str:
-    return (f"Limits: the question is change since the {mon['baseline_label']}, so the chart's centre and limits "
-            f"are that round's alone, held for every later round (NHSRplotthedots fix_after_n_points = 1). "
-            f"{mon['chart'].limits_reason}")
+    return (f"Limits: the question is change since the {mon['baseline_label']}, so the chart is frozen on that "
+            f"round (NHSRplotthedots fix_after_n_points = 1) and every later round is judged against what its "
+            f"binomial variation allows. {mon['chart'].limits_reason}")
 
 
 def _chart_title(mon: dict) -> str:
