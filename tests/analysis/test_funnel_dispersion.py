@@ -91,3 +91,19 @@ def test_funnel_default_is_pheindicatormethods_wilson_limits():
         pytest.approx(0.7675556, abs=1e-7)  # Binomial(10, 0.5) interpolated, as tests/analysis/test_series.py
     with pytest.raises(ValueError, match="method"):
         funnel(counts, method="normal")
+
+
+# PHEindicatormethods' own test values (ukhsa-collaboration/PHEindicatormethods,
+# tests/testthat/testdata_funnel_prop_outputs.csv, commit 093fd288; as quoted in tests/stats/test_funnel.py):
+# Population, Lower2s0025limit, Upper2s0025limit, Lower3s0001limit, Upper3s0001limit (percent)
+PHE_BASELINE = 10325813.8504 / 12804440
+PHE_ROWS = [(18, 62.390093, 98.894803, 51.864359, 100), (68, 71.251689, 90.033207, 65.836243, 95.448652),
+            (1886, 78.859312, 82.425583, 77.831017, 83.453878)]
+
+
+def test_funnel_default_reproduces_pheindicatormethods_test_values():
+    counts = pd.DataFrame({"force": ["a", "b", "c"], "round_id": ["a", "b", "c"], "n": [r[0] for r in PHE_ROWS],
+                           "failures": [10, 50, 1500]})
+    out = funnel(counts, centre=PHE_BASELINE)
+    got = 100 * out[["inner_low", "inner_high", "outer_low", "outer_high"]].to_numpy()
+    np.testing.assert_allclose(got, [r[1:] for r in PHE_ROWS], atol=1.5e-6)
