@@ -37,6 +37,7 @@ EXPECTED = [
     "05_forces_compared",
     "06_self_assessment_vs_inspection",
     "07_case_level_analysis",
+    "08_monitoring_quarter_by_quarter",
 ]
 IPYNB = [NOTEBOOKS / f"{name}.ipynb" for name in EXPECTED]
 # Statistics belong in the library: a notebook that imports these is computing something itself.
@@ -122,7 +123,8 @@ def test_notebook_defines_no_functions_or_classes_and_imports_no_statistics(path
                 assert not top & FORBIDDEN_IMPORTS, f"{path.name}: code cell {i} imports {top & FORBIDDEN_IMPORTS}"
 
 
-@pytest.mark.parametrize("name", ["06_self_assessment_vs_inspection", "07_case_level_analysis"])
+@pytest.mark.parametrize("name", ["06_self_assessment_vs_inspection", "07_case_level_analysis",
+                                  "08_monitoring_quarter_by_quarter"])
 def test_synthetic_analyses_are_labelled_synthetic(name):
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]

@@ -63,6 +63,18 @@ _EXPORTS = {
     "assessor_agreement": "analysis.assessors",
     "agreement_from_cases": "analysis.assessors",
     "suppress_small_counts": "report.disclosure",
+    "registry_phases": "analysis.phases",
+    "phased_p_chart": "analysis.phased_chart",
+    "PhasedPChart": "analysis.phased_chart",
+    "latest_round_status": "analysis.status",
+    "RoundStatus": "analysis.status",
+    "run_chart": "analysis.runchart",
+    "funnel_dispersion": "analysis.funnel_dispersion",
+    "case_cusum": "analysis.case_cusum",
+    "sequential_verdict": "analysis.sequential_verdict",
+    "SequentialVerdict": "analysis.sequential_verdict",
+    "rate_below_target": "analysis.rate_belief",
+    "chart_against_tests": "analysis.chart_agreement",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

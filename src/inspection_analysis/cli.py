@@ -161,6 +161,22 @@ def _cmd_trend(args) -> int:
     return 0
 
 
+def _grid_limit_message(err: ValueError, args) -> str:
+    """The exact test's grid-size refusal, said in terms of ``plan``'s options (other errors unchanged)."""
+    import math
+    import re
+
+    found = re.search(r"n2=(\d+) case files needs a grid of [\d,]+ cells, more than its limit of ([\d,]+)", str(err))
+    if not found:
+        return str(err)
+    n2, limit = int(found[1]), int(found[2].replace(",", ""))
+    # the largest n1 with (n1 + n2 + 1) (n1 + 1) <= limit
+    largest = int((-(n2 + 2) + math.sqrt((n2 + 2) ** 2 - 4 * (n2 + 1 - limit))) // 2)
+    return (f"--files {args.files:,} is too large for the exact test behind `plan --files`: against the {n2} case "
+            f"files of {args.baseline} it works up to --files {largest:,}. For a larger audit, ask what it needs "
+            "with --improvement instead (a normal approximation, accurate at that size).")
+
+
 def _cmd_plan(args) -> int:
     if (args.improvement is None) == (args.files is None):
         raise ValueError("give exactly one of --improvement (files needed) or --files (improvement detectable)")
@@ -168,7 +184,11 @@ def _cmd_plan(args) -> int:
 
     counts, rounds = _counts_and_rounds(args)
     if args.files is not None:
-        print(audit_sensitivity(counts, args.baseline, args.files, alpha=args.alpha, power=args.power, rounds=rounds))
+        try:
+            print(audit_sensitivity(counts, args.baseline, args.files, alpha=args.alpha, power=args.power,
+                                    rounds=rounds))
+        except ValueError as err:
+            raise ValueError(_grid_limit_message(err, args)) from None
         return 0
     row = counts[counts["round_id"] == args.baseline]
     if row.empty or row["failures"].isna().all():

@@ -315,7 +315,11 @@ def test_one_case_each_is_not_significant_and_says_so():
     # with one file per round no test can reach 5%: the smallest two-sided exact p-value for 1/1 vs 0/1 is far above
     assert row["verdict"] == "no significant change"
     assert "a fall of 100 percentage points" in row["sentence"]
-    assert "could not reliably detect (80% power) any improvement" in row["sentence"]
+    # hand, issue 13: the best outcome is 0 of 1 against 1 of 1; Fisher's p for it is P(A <= 0 | A + B = 1) = 1/2,
+    # the only table that extreme, so Boschloo's one-sided p = sup_pi (1 - pi) pi = 0.25 > 0.05: nothing could be
+    # significant, and no minimum detectable change is quoted
+    assert "No outcome of 1 case file could be a significant improvement" in row["sentence"]
+    assert "p = 0.25" in row["sentence"] and "could reliably detect" not in row["sentence"]
 
 
 def test_power_at_margin_undefined_when_baseline_below_margin():

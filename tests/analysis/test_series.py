@@ -147,7 +147,7 @@ def test_p_chart_warns_on_mixed_assessors():
 def test_funnel_labels_by_hand():
     counts = pd.DataFrame({"force": list("abcde"), "round_id": ["a1", "b1", "c1", "d1", "e1"], "n": [10] * 5,
                            "failures": [8, 9, 5, 1, 0]})
-    out = funnel(counts, centre=0.5, rounds=load_rounds())
+    out = funnel(counts, centre=0.5, rounds=load_rounds(), method="exact")
     # Binomial(10, 0.5), interpolated limits (Spiegelhalter 2005 appendix; worked in tests/stats/test_spc.py):
     # 95%: 0.1324444 to 0.7675556; 99.8%: 0.00024 to 0.89976
     assert out["inner_low"].iloc[0] == pytest.approx(0.1324444, abs=1e-7)
@@ -175,7 +175,7 @@ def test_funnel_validation():
 
 
 def test_funnel_curves_grid():
-    curves = funnel_curves(0.5, 10, num=10)
+    curves = funnel_curves(0.5, 10, num=10, method="exact")
     assert set(curves["level"]) == {0.95, 0.998}
     assert list(curves.columns) == ["n", "level", "low", "high"]
     row = curves[(curves["n"] == 10) & (curves["level"] == 0.998)].iloc[0]
@@ -340,7 +340,7 @@ def test_funnel_inputs_validation():
 
 
 def test_funnel_limits_frame_wide_by_hand():
-    table = pd.DataFrame({"n": [8], "pooled_rate": [0.5]})
+    table = pd.DataFrame({"n": [8], "pooled_rate": [0.5], "limit_method": "exact"})
     lim = funnel_limits_frame(table, n_max=10, num=10)
     assert list(lim.columns) == ["n", "centre", "low_95", "high_95", "low_998", "high_998"]
     assert lim["n"].tolist() == [10]  # n_min defaults to 10

@@ -16,6 +16,7 @@ import pandas as pd
 
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.rounds import round_info, round_warnings, rounds_table
+from inspection_analysis.analysis.tiny_samples import best_case, interval_test_note, no_outcome_sentence
 from inspection_analysis.counts.table import check_counts_table
 from inspection_analysis.stats.bayes import prob_improvement
 from inspection_analysis.stats.checks import check_level
@@ -104,8 +105,11 @@ def comparison_sentence(row: dict, *, baseline_label: str, follow_up_label: str,
         missing = follow_up_label if math.isnan(row["failures_follow_up"]) else baseline_label
         text = f"{lead} the {follow_up_label} no comparison is possible: no failure counts were published for the {missing}."
         mdi = row["min_detectable_improvement"]
-        if not math.isnan(mdi):
-            text += (f" With {int(row['n_follow_up'])} case files it could reliably detect (80% power) only an "
+        hopeless = _hopeless(row, confidence_level, test, baseline_label)
+        if hopeless:
+            text += f" {hopeless}"
+        elif not math.isnan(mdi):
+            text += (f" With {say.case_files(row['n_follow_up'])} it could reliably detect (80% power) only an "
                      f"improvement of at least {100 * mdi:.0f} percentage points.")
         return text
     diff = row["difference"]
@@ -117,14 +121,21 @@ def comparison_sentence(row: dict, *, baseline_label: str, follow_up_label: str,
     if adjusted:
         p_text = f"Holm-adjusted {p_text}"
     text = (
-        f"{lead} the {follow_up_label} {int(row['failures_follow_up'])} of {int(row['n_follow_up'])} case files "
+        f"{lead} the {follow_up_label} {int(row['failures_follow_up'])} of {say.case_files(row['n_follow_up'])} "
         f"({say.pct(row['rate_follow_up'])}, {cl} CI {say.pct(row['rate_follow_up_low'])} to "
         f"{say.pct(row['rate_follow_up_high'])}) {say.failing_phrase(failing)}, against "
         f"{int(row['failures_baseline'])} of {int(row['n_baseline'])} ({say.pct(row['rate_baseline'])}) in the "
         f"{baseline_label}: {change} ({cl} CI for the change {say.points(row['difference_low'])} to "
         f"{say.points(row['difference_high'])}), which is {judged} ({say.test_name(test)}, {p_text})."
     )
-    if row["verdict"] == VERDICTS[2]:
+    if not adjusted:
+        note = interval_test_note(row["difference_low"], row["difference_high"], row["pvalue"],
+                                  alpha=1 - confidence_level, confidence_level=confidence_level, test=test)
+        text += f" {note}" if note else ""
+    hopeless = _hopeless(row, confidence_level, test, baseline_label) if row["verdict"] == VERDICTS[2] else ""
+    if hopeless:
+        text += f" {hopeless}"
+    elif row["verdict"] == VERDICTS[2]:
         mdi = row["min_detectable_improvement"]
         if math.isnan(mdi):
             text += " These samples could not reliably detect (80% power) any improvement."
@@ -135,6 +146,15 @@ def comparison_sentence(row: dict, *, baseline_label: str, follow_up_label: str,
         if row["equivalent_within_margin"]:
             text += f" The data do rule out a change of more than {100 * margin:.0f} percentage points either way."
     return text
+
+
+def _hopeless(row: dict, confidence_level: float, test: str, baseline_label: str) -> str:
+    """The no-outcome-could-be-significant sentence when that is so for this row's sizes; else empty."""
+    x2, n2, n1 = row["failures_baseline"], row["n_baseline"], row["n_follow_up"]
+    if any(math.isnan(v) for v in (x2, n2, n1)):
+        return ""
+    res = best_case(x2, n2, n1, alpha=1 - confidence_level, test=test)
+    return no_outcome_sentence(res, baseline_label) if res is not None else ""
 
 
 def _cmh(sub: pd.DataFrame, baseline: str, follow_up: str, confidence_level: float) -> dict:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.rounds import round_info, round_warnings, rounds_table
+from inspection_analysis.analysis.tiny_samples import best_case
 from inspection_analysis.counts.table import check_counts_table
 from inspection_analysis.stats.checks import check_level
 from inspection_analysis.stats.hypotests import critical_count
@@ -149,17 +150,20 @@ def audit_sensitivity(counts, baseline, n_follow_up=None, *, rounds, round_id=No
     test = f"one-sided {say.test_name(method)} at {100 * alpha:g}%"
     failing = say.failing_phrase(_failing(counts))
     detect = (f"could reliably detect ({100 * power:.0f}% power) only an improvement of at least "
-              f"{100 * mdi:.0f} percentage points" if not math.isnan(mdi) else "")
+              f"{100 * mdi:.0f} percentage points" if not math.isnan(mdi) and crit is not None else "")
+    best = best_case(x2, n2, n, alpha=alpha, test=method) if crit is None else None
     if info_a is None:
-        text = f"An audit of {n} case file{'s' if n != 1 else ''} against {x2} of {n2} ({say.pct(p2)}) in the {info_b.label} "
-        text += (f"could not show a significant improvement whatever it found ({test})" if crit is None else
+        text = f"An audit of {say.case_files(n)} against {x2} of {n2} ({say.pct(p2)}) in the {info_b.label} "
+        text += (f"could not show a significant improvement whatever it found ({test}: even with none failing, "
+                 f"{say.format_p(best.pvalue)}), so no minimum detectable change is given" if crit is None else
                  f"would show a significant improvement ({test}) only if at most {crit} of the {n} files "
                  f"({say.pct(crit / n)}) {failing}")
         text += f"; it {detect}." if detect else "."
     else:
         text = (f"No failure counts were published for the {info_a.label} ({n} case files), so its result cannot "
                 f"be tested. Against {x2} of {n2} ({say.pct(p2)}) in the {info_b.label}, ")
-        text += (f"no result among {n} files would have been a significant improvement ({test})." if crit is None
+        text += (f"no result among {n} files would have been a significant improvement ({test}: even with none "
+                 f"failing, {say.format_p(best.pvalue)}), so no minimum detectable change is given." if crit is None
                  else f"it would have shown a significant improvement ({test}) only if at most {crit} of the {n} "
                       f"files ({say.pct(crit / n)}) {failing}.")
         text += f" It {detect}." if detect else ""

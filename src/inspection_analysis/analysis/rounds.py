@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from inspection_analysis.analysis.wording import ASSESSOR_PHRASES
+from inspection_analysis.analysis.wording import ASSESSOR_PHRASES, case_files
 
 __all__ = ["RoundInfo", "rounds_table", "force_rounds", "round_info", "round_warnings", "months_apart", "SMALL_SAMPLE",
            "FAR_APART_MONTHS"]
@@ -123,5 +123,5 @@ def round_warnings(baseline: RoundInfo, follow_up: RoundInfo, n_baseline, n_foll
                    "may have changed too")
     for info, n in ((baseline, n_baseline), (follow_up, n_follow_up)):
         if n is not None and not pd.isna(n) and n < SMALL_SAMPLE:
-            out.append(f"small sample: only {int(n)} case files in the {info.label}")
+            out.append(f"small sample: only {case_files(n)} in the {info.label}")
     return out

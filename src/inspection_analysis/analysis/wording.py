@@ -12,6 +12,7 @@ import math
 __all__ = [
     "pct",
     "points",
+    "case_files",
     "format_p",
     "failing_phrase",
     "test_name",
@@ -60,6 +61,17 @@ def points(change: float) -> str:
     """
     value = round(100 * change)
     return "0" if value == 0 else f"{value:+d}"
+
+
+def case_files(n: int) -> str:
+    """A count of case files with the right number: ``"1 case file"``, ``"2 case files"``.
+
+    Examples
+    --------
+    >>> case_files(1), case_files(170)
+    ('1 case file', '170 case files')
+    """
+    return f"{int(n)} case file{'' if int(n) == 1 else 's'}"
 
 
 def format_p(p: float) -> str:

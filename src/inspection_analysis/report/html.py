@@ -172,6 +172,7 @@ def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_l
                                          ("Failure rate by round", "Changes between rounds"), strict=True):
         parts += [f"## {heading}", "", md_escape(caption) + ".", "", frame_to_markdown(table), ""]
     parts += ["## Trend", "", md_escape(results["trend"].sentence), "", md_escape(results["p_chart"].sentence), "",
+              results.get("monitoring_markdown", ""),
               "## Caveats", "", *[f"- {md_escape(c)}" for c in _caveats(results)], ""]
     if published is not None:
         parts += ["## Data provenance", "", "Every published number used, with its source.", "",
@@ -272,6 +273,7 @@ def render_html(results: dict, tables: dict[str, pd.DataFrame], figures: list[di
         out.append(f'<figure><img src="{_img(f["png"])}" alt="{esc(f["alt"], quote=True)}">'
                    f"<figcaption{cls}><strong>{esc(f['title'])}.</strong> {esc(f['alt'])}</figcaption></figure>")
     note = " Counts below 10 are suppressed ([c])." if publish else ""
+    out.append(results.get("monitoring_html", ""))
     out.append('<h2 id="tables">Tables</h2>')
     out += [frame_to_html(table, caption + "." + note) for caption, table in
             _word_tables(results, tables, confidence_level)]

@@ -35,6 +35,7 @@ from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures
 from inspection_analysis.report.html import md_escape, render_html, render_markdown
+from inspection_analysis.report.monitoring import monitoring_section
 from inspection_analysis.report.staging import staged_outputs
 from inspection_analysis.report.workbook import write_workbook
 from inspection_analysis.stats.checks import check_level
@@ -270,6 +271,8 @@ def _report(data_dir: Path, stage: Path, failing: str, confidence_level: float, 
                                   confidence_level=confidence_level))
     say(4, _STEPS, "drawing figures")
     figures, fig_files = draw_figures(results, inputs, stage / "figures", confidence_level, force)
+    results, monitoring_files = monitoring_section(inputs, results, force, stage / "figures")
+    fig_files += monitoring_files
     say(5, _STEPS, "writing summary.md and report.html")
     md = stage / "reports" / "summary.md"
     alerts = "".join(f"> **DATA INTEGRITY WARNING:** {md_escape(w)}\n\n" for w in warnings)
