@@ -1,0 +1,134 @@
+"""Delimited text files (CSV): the encoding, the delimiter, and cells holding quoted line breaks.
+
+The file is parsed by pyarrow's documented CSV reader
+(:func:`pyarrow.csv.read_csv`) with ``newlines_in_values=True``, so a line
+break inside a quoted cell is part of the cell, and with one block as large
+as the file, so that no row, however long, can straddle a block boundary:
+whether a file reads never depends on where blocks fall. Every cell is read
+as text, an empty cell as missing. A row with too many or too few cells is
+refused, naming the row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from inspection_analysis.errors import AuditDataWarning
+from inspection_analysis.io.raw import MAX_COLUMNS, RawTable, repeated_heading_problems
+from inspection_analysis.io.sniff import fail
+
+__all__ = ["DELIMITERS", "read_delimited"]
+
+#: The delimiters recognised, in order of preference when the header row holds as many of each.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+#: A file holding nothing but byte-order-mark bytes and then whitespace.
+_BLANK = re.compile(rb"(\xef\xbb\xbf)?\s*")
+_SAVE_AS = "text encoded as UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)')"
+
+
+def read_delimited(path: Path, categorical: Callable[[str], bool] | None) -> RawTable:
+    """Read a CSV (comma, semicolon, tab or vertical-bar delimited) into text cells.
+
+    ``categorical`` picks (by trimmed heading) the columns read as
+    categoricals of their text. See :func:`inspection_analysis.io.read.read_table`.
+    """
+    raw = path.read_bytes()
+    if _BLANK.fullmatch(raw):
+        raise fail(path.name, "a header row and at least one case row", "only blank lines")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raw = _from_utf16(path.name, raw)
+    _check_no_nul(path.name, raw)
+    try:
+        return _parse(path.name, raw, categorical)
+    except UnicodeDecodeError as exc:
+        row = raw.count(b"\n", 0, exc.start) + 1
+        byte = f"byte 0x{raw[exc.start]:02X} at row {row}"
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise fail(path.name, _SAVE_AS, f"undecodable {byte}") from None
+    warnings.warn(f"{path.name}: not UTF-8 ({byte}); read as Windows-1252. Save it as 'CSV UTF-8' to remove this notice.",
+                  AuditDataWarning, stacklevel=4)
+    return _parse(path.name, text.encode("utf-8"), categorical)
+
+
+def _from_utf16(name: str, raw: bytes) -> bytes:
+    try:
+        return raw.decode("utf-16").encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(name, _SAVE_AS, f"a file marked as UTF-16 (it starts with a UTF-16 byte-order mark) with "
+                   f"bytes that are not UTF-16 at byte {exc.start}") from None
+
+
+def _check_no_nul(name: str, raw: bytes) -> None:
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise fail(name, "a CSV text file (a NUL byte is not text: the file is damaged, or is not a CSV)",
+                   f"a NUL byte (0x00) on line {line}")
+
+
+def _header(data: bytes) -> tuple[str, list[str]]:
+    """The delimiter and the headings of the first row, as Python's csv module reads them.
+
+    The delimiter is the one of :data:`DELIMITERS` that splits the header
+    row into the most headings (a header row has no empty headings, so a
+    stray delimiter inside a quoted heading does not count).
+    """
+    text = data[: 1 << 16].decode("utf-8", errors="replace").removeprefix("\ufeff")
+    best = (",", [])
+    for delimiter in DELIMITERS:
+        row = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        if len(row) > len(best[1]):
+            best = (delimiter, row)
+    return best
+
+
+def _parse(name: str, data: bytes, categorical: Callable[[str], bool] | None) -> RawTable:
+    """Parse UTF-8 ``data`` (``UnicodeDecodeError`` if it is not UTF-8)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    delimiter, headings = _header(data)
+    if len(headings) > MAX_COLUMNS:
+        raise fail(name, f"at most {MAX_COLUMNS:,} columns (an audit file has tens)", f"{len(headings):,} columns")
+    found, keep = repeated_heading_problems(name, headings)
+    columns = [str(i) for i in range(len(headings))]  # positional names: repeated headings stay apart
+    text = pa.string()
+    types = {c: pa.dictionary(pa.int32(), text) if categorical is not None and categorical(h.strip()) else text
+             for c, h in zip(columns, headings)}
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data.removeprefix(codecs.BOM_UTF8)),
+            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=0, block_size=max(len(data) + 1, 1 << 20)),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=True),
+        )
+    except pa.ArrowInvalid as exc:
+        message = str(exc)
+        if "UTF8" in message or "UTF-8" in message:
+            data.decode("utf-8")  # raises the UnicodeDecodeError that names the byte
+        what = _DELIMITER_NAMES[delimiter]
+        raise fail(name, f"a well-formed CSV file ({what}-delimited, read from its header row: one header row, "
+                   "the same number of cells in every row)", message.splitlines()[0]) from None
+    frame = table.slice(1).to_pandas()  # row 0 holds the headings
+    frame = frame.iloc[:, keep].set_axis([headings[i].strip() for i in keep], axis=1)
+    return RawTable(_as_text_categories(frame), found)
+
+
+def _as_text_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categoricals without the header's own value among their categories (it was row 0)."""
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            frame[col] = frame[col].cat.remove_unused_categories()
+    return frame
