@@ -126,7 +126,7 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
             found.add((exc.problems, exc.omitted))
             continue
         clean, file_found = validate_case_frame(raw.frame, file.name, mapping, registry)
-        found.add((raw.locate(raw.problems + file_found.problems), file_found.omitted))
+        found.add((raw.with_validation(file_found.problems), file_found.omitted))
         if clean is not None:
             frames.append(clean)
             files.append((file.name, len(clean)))

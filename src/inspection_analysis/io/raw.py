@@ -42,6 +42,19 @@ class RawTable:
     sheet: str | None = None
     letters: dict[str, str] = field(default_factory=dict)
 
+    def with_validation(self, problems: list[Problem]) -> list[Problem]:
+        """This file's problems and validation's, less those validation found in a cell already reported.
+
+        A cell the reader reported (an error cell, an inexact number) is read
+        as empty; validation would call it empty again.
+        """
+        reported = {(p.column, p.row) for p in self.problems}
+
+        def seen(p: Problem) -> bool:
+            return p.row is not None and all((p.column, r) in reported for r in range(p.row, (p.last_row or p.row) + 1))
+
+        return self.locate(self.problems + [p for p in problems if not seen(p)])
+
     def locate(self, problems: list[Problem]) -> list[Problem]:
         """The problems of this file, each given its sheet and cell (a workbook's only; others unchanged)."""
         if self.sheet is None:
