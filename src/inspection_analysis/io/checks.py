@@ -141,8 +141,9 @@ def _coded(values: pd.Series, allowed, lookup: dict[str, str]):
     norm = [lookup.get(v, v) for v in (normalise_text(u) for u in uniques)]
     new_codes = np.array([position.get(v, -1) for v in norm] + [-1])[codes]  # code -1 (missing) takes the last
     blank = np.array([v == "" for v in norm] + [True])[codes]  # whitespace-only cells count as empty
-    notes = np.array([hidden_characters(u) for u in uniques] + [""], dtype=object)
-    return new_codes, (new_codes < 0) & ~blank, blank, notes[codes]
+    unknown = (new_codes < 0) & ~blank
+    notes = np.array([hidden_characters(u) for u in uniques] + [""], dtype=object)[codes] if unknown.any() else ""
+    return new_codes, unknown, blank, notes
 
 
 def _trimmed(values: pd.Series) -> pd.Series:
@@ -187,7 +188,7 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
 
     def categorical(col, allowed, lookup, dtype, unknown, empty=None):
         codes, bad, blank, notes = _coded(frame[col], allowed, lookup)
-        checks.append((bad, col, unknown + notes if bad.any() else unknown))
+        checks.append((bad, col, unknown + notes))
         if empty:
             checks.append((blank, col, empty))
         empties.append(blank)

@@ -19,8 +19,6 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
 from inspection_analysis.errors import AuditDataWarning
 from inspection_analysis.io.raw import MAX_COLUMNS, RawTable, repeated_heading_problems
 from inspection_analysis.io.sniff import fail
@@ -78,7 +76,7 @@ def _check_no_nul(name: str, raw: bytes) -> None:
 
 
 def _header(data: bytes) -> tuple[str, list[str]]:
-    """The delimiter and the headings of the first row, as Python's csv module reads them.
+    """The delimiter and the headings of the first row, as Python's csv module reads them (to pick column types).
 
     The delimiter is the one of :data:`DELIMITERS` that splits the header
     row into the most headings (a header row has no empty headings, so a
@@ -101,15 +99,13 @@ def _parse(name: str, data: bytes, categorical: Callable[[str], bool] | None) ->
     delimiter, headings = _header(data)
     if len(headings) > MAX_COLUMNS:
         raise fail(name, f"at most {MAX_COLUMNS:,} columns (an audit file has tens)", f"{len(headings):,} columns")
-    found, keep = repeated_heading_problems(name, headings)
-    columns = [str(i) for i in range(len(headings))]  # positional names: repeated headings stay apart
     text = pa.string()
-    types = {c: pa.dictionary(pa.int32(), text) if categorical is not None and categorical(h.strip()) else text
-             for c, h in zip(columns, headings)}
+    types = {h: pa.dictionary(pa.int32(), text) if categorical is not None and categorical(h.strip()) else text
+             for h in headings}
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data.removeprefix(codecs.BOM_UTF8)),
-            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=0, block_size=max(len(data) + 1, 1 << 20)),
+            read_options=pacsv.ReadOptions(block_size=max(len(data) + 1, 1 << 20)),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
                                                  quoted_strings_can_be_null=True),
@@ -121,14 +117,8 @@ def _parse(name: str, data: bytes, categorical: Callable[[str], bool] | None) ->
         what = _DELIMITER_NAMES[delimiter]
         raise fail(name, f"a well-formed CSV file ({what}-delimited, read from its header row: one header row, "
                    "the same number of cells in every row)", message.splitlines()[0]) from None
-    frame = table.slice(1).to_pandas()  # row 0 holds the headings
-    frame = frame.iloc[:, keep].set_axis([headings[i].strip() for i in keep], axis=1)
-    return RawTable(_as_text_categories(frame), found)
-
-
-def _as_text_categories(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categoricals without the header's own value among their categories (it was row 0)."""
-    for col in frame.columns:
-        if isinstance(frame[col].dtype, pd.CategoricalDtype):
-            frame[col] = frame[col].cat.remove_unused_categories()
-    return frame
+    headings = table.column_names  # pyarrow's reading of the header row (repeated headings stay apart here)
+    found, keep = repeated_heading_problems(name, headings)
+    table = table.select(keep).rename_columns([str(i) for i in range(len(keep))])
+    frame = table.to_pandas().set_axis([headings[i].strip() for i in keep], axis=1)
+    return RawTable(frame, found)

@@ -54,9 +54,10 @@ def duplicate_case_problems(frame: pd.DataFrame, files: Sequence[tuple[str, int]
 
     Notes
     -----
-    Exact repeats are pandas' ``DataFrame.duplicated`` on the
-    (``round_id``, ``case_id``) pairs; probable ones the same on
-    (``round_id``, :func:`id_key`), less the exact ones.
+    Rows sharing a round and an :func:`id_key` are found with
+    ``pandas.factorize`` and ``Series.duplicated``; among them, exact repeats
+    are ``DataFrame.duplicated`` on (``round_id``, ``case_id``), and
+    probable ones share a key with a row of another text.
 
     Examples
     --------
@@ -66,43 +67,48 @@ def duplicate_case_problems(frame: pd.DataFrame, files: Sequence[tuple[str, int]
     >>> [(p.file, p.row, p.expected) for p in found]
     [('a.csv', 2, 'a case_id unique within round q1 (also at a.csv row 3)'), ('a.csv', 3, 'a case_id unique within round q1 (also at a.csv row 2)')]
     """
-    rounds = frame["round_id"].astype("str")
-    ids = frame["case_id"].astype("str")
-    compared = (rounds.notna() & ids.notna()).to_numpy()
-    pairs = pd.DataFrame({"round_id": rounds, "case_id": ids})
-    exact = pairs.duplicated(keep=False).to_numpy() & compared
+    ids = frame["case_id"]
     keys = ids.str.lower()  # the same as id_key for ASCII; only other IDs need Unicode normalisation
+    compared = (frame["round_id"].notna() & ids.notna()).to_numpy()
     other = compared & ~ids.str.isascii().fillna(True).to_numpy(dtype=bool)
     if other.any():
         keys[other] = [id_key(v) for v in ids[other]]
-    probable = pd.DataFrame({"round_id": rounds, "key": keys}).duplicated(keep=False).to_numpy() & compared
-    # a row is a probable duplicate when some other row shares its key but not its text
-    distinct_texts = pairs[probable].groupby([rounds[probable], keys[probable]])["case_id"].transform("nunique")
-    probable[probable] = distinct_texts.to_numpy() > 1
+    # rows sharing a round and a key: every exact or probable duplicate is among them (usually none is); the pair
+    # is one integer (key code x number of rounds + round code), so one hash of the texts is enough
+    key_codes, _ = pd.factorize(keys)
+    round_codes, round_ids = pd.factorize(frame["round_id"])
+    pair = key_codes.astype(np.int64) * (len(round_ids) + 1) + round_codes
+    candidates = pd.Series(pair).duplicated(keep=False).to_numpy() & compared
+    rows = np.flatnonzero(candidates)
+    pairs = pd.DataFrame({"round_id": frame["round_id"].iloc[rows].astype("str").to_numpy(),
+                          "case_id": ids.iloc[rows].to_numpy(), "key": keys.iloc[rows].to_numpy()})
+    exact = pairs.duplicated(["round_id", "case_id"], keep=False).to_numpy()
+    # a probable duplicate shares its key with a row of another text
+    probable = pairs.groupby(["round_id", "key"])["case_id"].transform("nunique").to_numpy() > 1
     starts = np.cumsum([0, *(n for _, n in files)])
-    found, omitted = _problems(np.flatnonzero(exact), rounds, ids, ids, starts, files, "")
-    more, more_omitted = _problems(np.flatnonzero(probable), rounds, ids, keys, starts, files,
+    found, omitted = _problems(rows[exact], pairs[exact], "case_id", starts, files, "")
+    more, more_omitted = _problems(rows[probable], pairs[probable], "key", starts, files,
                                    " after Unicode normalisation and ignoring case: a probable duplicate")
     return found + more, omitted + more_omitted
 
 
-def _problems(rows: np.ndarray, rounds: pd.Series, ids: pd.Series, keys: pd.Series, starts: np.ndarray,
+def _problems(rows: np.ndarray, pairs: pd.DataFrame, key: str, starts: np.ndarray,
               files: Sequence[tuple[str, int]], how: str) -> tuple[list[Problem], int]:
-    """One problem per row in ``rows``, naming the other rows of the same round and key."""
+    """One problem per row in ``rows`` (positions in the frame), naming the other rows of the same round and key."""
     if not rows.size:
         return [], 0
     which = np.searchsorted(starts, rows, side="right") - 1
     where = [f"{files[f][0]} row {r - starts[f] + FIRST_DATA_ROW}" for f, r in zip(which, rows)]
+    rounds, ids, keys = pairs["round_id"].tolist(), pairs["case_id"].tolist(), pairs[key].tolist()
     at: dict[tuple[str, str], list[int]] = {}
-    for i, row in enumerate(rows):
-        at.setdefault((rounds.iat[row], keys.iat[row]), []).append(i)
+    for i, group in enumerate(zip(rounds, keys)):
+        at.setdefault(group, []).append(i)
     problems = []
-    for i, row in enumerate(rows[:MAX_PROBLEMS_PER_RULE]):
-        cid = ids.iat[row]
-        others = [f"{where[j]}" + (f" as {ids.iat[rows[j]]!r}{hidden_characters(ids.iat[rows[j]])}" if how else "")
-                  for j in at[rounds.iat[row], keys.iat[row]] if j != i]
-        problems.append(Problem(files[which[i]][0], int(row - starts[which[i]] + FIRST_DATA_ROW), "case_id", cid,
-                                f"a case_id unique within round {rounds.iat[row]}"
-                                + (f"{hidden_characters(cid)}: it matches {', '.join(others)}{how}" if how
-                                   else f" (also at {', '.join(others)})" if others else "")))
+    for i in range(min(len(rows), MAX_PROBLEMS_PER_RULE)):
+        others = [where[j] + (f" as {ids[j]!r}{hidden_characters(ids[j])}" if how else "")
+                  for j in at[rounds[i], keys[i]] if j != i]
+        problems.append(Problem(files[which[i]][0], int(rows[i] - starts[which[i]] + FIRST_DATA_ROW), "case_id", ids[i],
+                                f"a case_id unique within round {rounds[i]}"
+                                + (f"{hidden_characters(ids[i])}: it matches {', '.join(others)}{how}" if how
+                                   else f" (also at {', '.join(others)})")))
     return problems, len(rows) - min(len(rows), MAX_PROBLEMS_PER_RULE)
