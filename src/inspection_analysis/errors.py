@@ -44,6 +44,11 @@ class Problem:
     last_row : int or None
         For the same problem repeated on consecutive rows (the same value in
         the same column), the last of those rows; ``None`` for a single row.
+    sheet : str or None
+        The worksheet, for a workbook (XLSX, ODS, XLS); ``None`` otherwise.
+    cell : str or None
+        The cell (``C4``) or cells (``C4:C9``) as a spreadsheet names them,
+        for a workbook; ``None`` otherwise.
     identifier : bool
         True when ``value`` is a case identifier: it is kept for the caller
         but never printed (``str`` shows ``[case identifier withheld]``), so
@@ -61,16 +66,20 @@ class Problem:
     value: str | None
     expected: str
     last_row: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
     identifier: bool = False
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet!r}")
         if self.row is not None and self.last_row is not None and self.last_row > self.row:
             where.append(f"rows {self.row}-{self.last_row}")
         elif self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
+            where.append(f"column {self.column!r}" + (f" (cell {self.cell})" if self.cell else ""))
         shown = "[case identifier withheld]" if self.identifier else repr(self.value)
         got = "" if self.value is None else f"got {shown}; "
         return f"{', '.join(where)}: {got}expected {self.expected}"

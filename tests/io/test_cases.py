@@ -279,3 +279,79 @@ def test_row_problems(tmp_path, header, rows, row, column, value, expected):
     p = load_problem(write(tmp_path, "q3.csv", header + rows))
     assert (p.file, p.row, p.column, p.value) == ("q3.csv", row, column, value)
     assert expected in p.expected and expected in str(p)
+
+
+@pytest.mark.parametrize("value", ["2026", "2026-02", "20260305", "2026-03-05 10:00", "05/03/2026"])
+def test_only_iso_dates_are_dates(tmp_path, value):
+    path = write(tmp_path, "q3.csv", "round_id,case_id,grade,date_audited\nmps-2017-q3,A1,good,2026-03-05\n"
+                 f"mps-2017-q3,A2,good,{value}\n")
+    p = load_problem(path)
+    assert (p.row, p.column, p.value) == (3, "date_audited", value)
+    assert p.expected.startswith("an ISO date YYYY-MM-DD")
+
+
+def test_mixed_time_zones_give_the_usual_problem_lines(tmp_path):
+    # pandas alone raises its own message here, naming no file, row or column
+    path = write(tmp_path, "q3.csv", "round_id,case_id,grade,date_audited\n"
+                 "mps-2017-q3,A1,good,2026-03-05T10:00:00+01:00\nmps-2017-q3,A2,good,2026-03-05T10:00:00Z\n")
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(path)
+    assert [(p.file, p.row, p.column) for p in exc.value.problems] == [("q3.csv", 2, "date_audited"),
+                                                                       ("q3.csv", 3, "date_audited")]
+
+
+def test_a_cyrillic_look_alike_is_shown_by_its_code_points(tmp_path):
+    path = write(tmp_path, "q3.csv", HEADER + "mps-2017-q3,A1,g\u043e\u043ed\n")
+    p = load_problem(path)
+    assert p.value == "g\u043e\u043ed"
+    assert p.expected.endswith("(it holds U+043E CYRILLIC SMALL LETTER O, twice)")
+
+
+def test_a_folder_without_case_files_says_what_it_holds(tmp_path):
+    write(tmp_path, "notes.txt", "x")
+    write(tmp_path, "cases.docx", "x")
+    with pytest.warns(AuditDataWarning):
+        p = load_problem(tmp_path)
+    assert p.value == "a folder holding 2 item(s), none a case file: cases.docx, notes.txt"
+    assert p.expected == "at least one case file: a file ending in .csv, .xlsx, .xls, .ods or .parquet"
+
+
+def test_a_duplicate_id_is_reported_with_every_other_problem_in_one_file(tmp_path):
+    path = write(tmp_path, "q3.csv", HEADER + "mps-2017-q3,A1,good\nmps-2017-q3,A2,goood\nmps-2017-q3,A1,good\n")
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(path)
+    assert [(p.row, p.column) for p in exc.value.problems] == [(2, "case_id"), (3, "grade"), (4, "case_id")]
+
+
+def test_a_duplicate_across_a_folder_is_reported_with_other_files_problems(tmp_path):
+    write(tmp_path, "a.csv", HEADER + "mps-2017-q3,A1,good\nmps-2017-q3,A2,excellent\n")
+    write(tmp_path, "b.csv", HEADER + "mps-2017-q3,A1,good\n")
+    write(tmp_path, "c.csv", "round_id,case_id\nmps-2017-q3,C1\n")  # no grade column: its rows cannot be checked
+    with pytest.raises(AuditDataError) as exc:
+        load_cases(tmp_path)
+    # one report, sorted by file and row
+    assert [(p.file, p.row, p.column) for p in exc.value.problems] == [
+        ("a.csv", 2, "case_id"), ("a.csv", 3, "grade"), ("b.csv", 2, "case_id"), ("c.csv", 1, "grade")]
+
+
+def test_a_float_id_column_in_parquet_is_reported(tmp_path):
+    frame = pd.DataFrame({"round_id": ["mps-2018"] * 2, "case_id": [123.0, 124.0], "grade": ["good", "good"]})
+    frame.to_parquet(tmp_path / "float_ids.parquet")
+    p = load_problem(tmp_path / "float_ids.parquet")
+    assert (p.file, p.row, p.column, p.value) == ("float_ids.parquet", None, "case_id", "a column of float64 numbers")
+    assert "identifiers stored as text" in p.expected
+
+
+def test_whole_number_ids_in_parquet_are_exact(tmp_path):
+    frame = pd.DataFrame({"round_id": ["mps-2018"] * 2, "case_id": [2**62, 7], "grade": ["good", "good"]})
+    frame.to_parquet(tmp_path / "int_ids.parquet")
+    assert load_cases(tmp_path / "int_ids.parquet")["case_id"].tolist() == [str(2**62), "7"]
+
+
+def test_case_id_twice_in_a_workbook_is_reported(tmp_path):
+    path = tmp_path / "twice.xlsx"
+    pd.DataFrame([["mps-2017-q3", "A1", "good", "A9"]], columns=["round_id", "case_id", "grade", "case_id "]).to_excel(
+        path, index=False)
+    p = load_problem(path)
+    assert (p.sheet, p.row, p.column, p.cell) == ("Sheet1", 1, "case_id", "B1")
+    assert p.expected == "each heading once: 'case_id' heads columns B and D"

@@ -94,3 +94,30 @@ def test_rows_are_named_by_file_and_spreadsheet_row():
     assert [(p.file, p.row, p.value) for p in problems] == [("a.csv", 2, "A"), ("b.xlsx", 2, "C"), ("b.xlsx", 3, "A"),
                                                              ("b.xlsx", 4, "C")]
     assert problems[0].expected == "a case_id unique within round q1 (also at b.xlsx row 3)"
+
+
+@pytest.mark.parametrize(("first", "second", "what"), [
+    ("caf\u00e9-1", "cafe\u0301-1", "NFC against NFD"),
+    ("A\u00a01", "A 1", "a no-break space against a space"),
+    ("\uff21\uff11", "A1", "full-width against ASCII"),
+    ("ab12", "AB12", "case only"),
+])
+def test_look_alike_ids_are_probable_duplicates_with_both_rows(first, second, what):
+    frame = _frame(["q1"] * 3, [first, "other", second])
+    problems, omitted = duplicate_case_problems(frame, [("cases.csv", 3)])
+    assert omitted == 0
+    assert [(p.row, p.value) for p in problems] == [(2, first), (4, second)], what
+    assert f"it matches cases.csv row 4 as {second!r}" in problems[0].expected
+    assert problems[0].expected.endswith("after Unicode normalisation and ignoring case: a probable duplicate")
+    assert f"cases.csv row 2 as {first!r}" in problems[1].expected
+
+
+def test_a_no_break_space_is_named_by_its_code_point():
+    frame = _frame(["q1"] * 2, ["A\u00a01", "A 1"])
+    problems, _ = duplicate_case_problems(frame, [("cases.csv", 2)])
+    assert "U+00A0 NO-BREAK SPACE" in problems[0].expected
+
+
+def test_look_alikes_in_different_rounds_are_not_duplicates():
+    frame = _frame(["q1", "q2"], ["ab12", "AB12"])
+    assert duplicate_case_problems(frame, [("cases.csv", 2)]) == ([], 0)

@@ -41,12 +41,16 @@ def test_failures_exceed_n(tmp_path):
 def test_grade_counts_not_summing_to_n(tmp_path):
     p = problem(tmp_path, n_inadequate="60")
     assert (p.row, p.column, p.value) == (2, "n_cases", "135")
-    assert p.expected.startswith("the grade counts to add up to n_cases: 10 + 64 + 60 = 134")
+    # 10 + 64 + 60 = 134, against the 135 in n_cases: both numbers are named
+    assert p.expected.startswith("the grade counts to add up to n_cases (135), but n_good 10 + "
+                                 "n_requires_improvement 64 + n_inadequate 60 = 134")
 
 
 def test_partial_counts_exceeding_n(tmp_path):
     p = problem(tmp_path, n_good="", n_requires_improvement="100", n_inadequate="61")
-    assert (p.column, p.value) == ("n_cases", "135") and "100 + 61 = 161" in p.expected
+    assert (p.column, p.value) == ("n_cases", "135")
+    assert p.expected.startswith("the grade counts to add up to at most n_cases (135, as some are not published), "
+                                 "but n_requires_improvement 100 + n_inadequate 61 = 161")
 
 
 def test_documented_source_inconsistency_is_allowed(tmp_path):
@@ -170,3 +174,20 @@ def test_two_primary_figures_for_one_round(tmp_path):
         load_published(write_published(tmp_path, GOOD_ROW, GOOD_ROW | {"figure_id": "f2"}))
     assert [(p.row, p.last_row, p.column) for p in exc.value.problems] == [(2, 3, "case_type")]
     assert "mark conflicting reports 'variant'" in exc.value.problems[0].expected
+
+
+def test_sums_are_reported_together_with_cell_errors(tmp_path):
+    # row 2: a count cell that is not a number; row 3: 10 + 64 + 60 = 134, not 135. Both in one report, sorted by row.
+    bad_cell = GOOD_ROW | {"figure_id": "f1", "n_good": "ten"}
+    bad_sum = GOOD_ROW | {"figure_id": "f2", "round_id": "mps-2017-q4", "n_inadequate": "60"}
+    with pytest.raises(AuditDataError) as exc:
+        load_published(write_published(tmp_path, bad_cell, bad_sum))
+    found = [(p.row, p.column, p.value) for p in exc.value.problems]
+    assert found == [(2, "n_good", "ten"), (3, "n_cases", "135")]
+    assert "= 134" in exc.value.problems[1].expected
+
+
+def test_a_round_of_zero_cases_is_rejected_with_its_row(tmp_path):
+    p = problem(tmp_path, n_cases="0", n_good="0", n_requires_improvement="0", n_inadequate="0")
+    assert (p.file, p.row, p.column, p.value) == ("pub.csv", 2, "n_cases", "0")
+    assert p.expected.startswith("at least 1 case file")

@@ -135,6 +135,19 @@ def test_crossing_probability_recovers_spending():
     np.testing.assert_allclose(crossing_probability(b.information, b.critical), b.alpha_cumulative, rtol=1e-9)
 
 
+@pytest.mark.parametrize("spending", ["obrien_fleming", "pocock"])
+def test_a_tiny_last_look_is_solved(spending):
+    """A 3-file quarter after 1,026 files: looks 0.3% of information apart (once a math domain error)."""
+    t = [374 / 1029, 509 / 1029, 723 / 1029, 1026 / 1029, 1.0]
+    b = spending_boundaries(t, spending=spending)
+    assert np.isfinite(b.critical).all()
+    # the plan spends alpha(t) by each look, alpha(1) = 0.025 in all: the Lan-DeMets shapes written out by hand
+    z = norm.isf(0.0125)
+    spent = [2 * norm.sf(z / math.sqrt(x)) if spending == "obrien_fleming" else 0.025 * math.log(1 + (math.e - 1) * x)
+             for x in t]
+    np.testing.assert_allclose(crossing_probability(b.information, b.critical), spent, rtol=1e-6)
+
+
 def test_partial_plan_spends_only_alpha_at_last_look():
     b = spending_boundaries([0.25, 0.5])
     assert b.alpha_cumulative[-1] == pytest.approx(2 * norm.sf(norm.isf(0.0125) / math.sqrt(0.5)), rel=1e-12)

@@ -1,7 +1,8 @@
 """Files -> validated frames: the only layer, with :mod:`inspection_analysis.project`, that reads the disk.
 
-``read`` reads CSV, XLSX, ODS and Parquet; ``checks`` holds the row-level
-checks; ``registry``, ``published``, ``mapping`` and ``cases`` load and validate
+``read`` reads CSV, XLSX, XLS, ODS and Parquet (``sniff`` checks what a file
+really is, ``delimited`` reads CSV text, ``sheets`` workbooks, ``raw`` holds
+what was read); ``checks`` holds the row-level checks; ``registry``, ``published``, ``mapping`` and ``cases`` load and validate
 each kind of input; ``duplicate_ids`` finds repeated case IDs; ``synthetic``
 generates the seeded synthetic samples.
 """

@@ -19,10 +19,17 @@ import pandas as pd
 
 from inspection_analysis import paths
 from inspection_analysis.errors import AuditDataError, AuditDataWarning, Problem, problems_from_mask
-from inspection_analysis.io.checks import Findings, canonical_name, reads_as_categorical, validate_case_frame
+from inspection_analysis.io.checks import (
+    Findings,
+    canonical_name,
+    holds_case_headings,
+    is_id_heading,
+    reads_as_categorical,
+    validate_case_frame,
+)
 from inspection_analysis.io.duplicate_ids import duplicate_case_problems
 from inspection_analysis.io.mapping import ColumnMapping, load_mapping
-from inspection_analysis.io.read import SUPPORTED_SUFFIXES, read_table
+from inspection_analysis.io.read import SUPPORTED_SUFFIXES, read_file
 from inspection_analysis.io.registry import load_rounds
 
 __all__ = ["load_cases"]
@@ -42,8 +49,10 @@ def _case_files(path: Path) -> list[Path]:
         warnings.warn(f"{path.name}: skipped {len(skipped)} item(s) that are not case files: "
                       + ", ".join(p.name for p in skipped), AuditDataWarning, stacklevel=3)
     if not files:
-        raise AuditDataError([Problem(path.name, None, None, "an empty folder",
-                                      "at least one case file (" + ", ".join(SUPPORTED_SUFFIXES) + ")")])
+        held = (f"a folder holding {len(skipped)} item(s), none a case file: " + ", ".join(p.name for p in skipped[:20])
+                + (", ..." if len(skipped) > 20 else "")) if skipped else "an empty folder"
+        raise AuditDataError([Problem(path.name, None, None, held, "at least one case file: a file ending in "
+                                      + ", ".join(SUPPORTED_SUFFIXES[:-1]) + f" or {SUPPORTED_SUFFIXES[-1]}")])
     return files
 
 
@@ -93,14 +102,17 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
         Listing every problem in every file: unreadable or mislabelled file,
         empty or header-only file, missing required column, unknown grade,
         case type, criterion value or round, empty required cell, blank row
-        between cases, unparseable date, duplicate ``case_id`` within a round,
-        a row whose round is not ``round_id``.
+        between cases, a date that is not ISO ``YYYY-MM-DD`` text or a date
+        cell, an Excel error cell, an ID that cannot be read exactly, a
+        repeated heading, a duplicate ``case_id`` within a round (exact, or
+        probable: the same after Unicode normalisation and case-folding), a
+        row whose round is not ``round_id``.
 
     Warns
     -----
     AuditDataWarning
-        Trailing blank rows ignored; a CSV read as Windows-1252; files skipped
-        in a folder.
+        Trailing blank rows ignored; a CSV read as Windows-1252; hidden rows
+        in a workbook (read and counted); files skipped in a folder.
 
     Notes
     -----
@@ -121,29 +133,33 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
     found, frames, files = Findings(), [], []
     for file in _case_files(path):
         try:
-            raw = read_table(file, categorical=lambda heading: reads_as_categorical(heading, mapping))
+            raw = read_file(file, categorical=lambda heading: reads_as_categorical(heading, mapping),
+                            exact=lambda heading: is_id_heading(heading, mapping),
+                            sheet=mapping.sheet if mapping is not None else None,
+                            has_header=lambda headings: holds_case_headings(headings, mapping))
         except AuditDataError as exc:
             found.add((exc.problems, exc.omitted))
             continue
-        given = round_id is not None and not any(canonical_name(h, mapping) == "round_id" for h in raw.columns)
-        if given:
-            raw = raw.assign(round_id=round_id)
-        clean, file_found = validate_case_frame(raw, file.name, mapping, registry)
-        found.add((file_found.problems, file_found.omitted))
+        given = round_id is not None and not any(canonical_name(h, mapping) == "round_id" for h in raw.frame.columns)
+        frame = raw.frame.assign(round_id=round_id) if given else raw.frame
+        clean, file_found = validate_case_frame(frame, file.name, mapping, registry)
+        problems, omitted = file_found.problems, file_found.omitted
         if clean is not None and round_id is not None and not given:
-            found.add(_other_round_problems(raw, clean, file.name, mapping, round_id))
+            other, more = _other_round_problems(frame, clean, file.name, mapping, round_id)
+            problems, omitted = problems + other, omitted + more
+        found.add((raw.with_validation(problems), omitted))
         if clean is not None:
             frames.append(clean)
             files.append((file.name, len(clean)))
-    _withhold_ids(found, mapping).raise_if_any()
-    combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    found.add(duplicate_case_problems(combined, files))
+    if frames:  # duplicates are reported with every other problem, in one pass
+        combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+        found.add(duplicate_case_problems(combined, files))
     _withhold_ids(found, mapping).raise_if_any()
     return combined
 
 
 def _withhold_ids(found: Findings, mapping) -> Findings:
     """Mark the problems of case-identifier columns, whose values are then never printed (``Problem.identifier``)."""
-    found.problems = [replace(p, identifier=True) if p.column is not None and canonical_name(p.column, mapping)
-                      == "case_id" else p for p in found.problems]
+    found.problems = [replace(p, identifier=True) if p.column is not None and is_id_heading(p.column, mapping)
+                      else p for p in found.problems]
     return found

@@ -1,10 +1,9 @@
-"""Vectorised validation of case-level frames: one pass of boolean masks per rule.
+"""Validation of case-level frames: one boolean mask per rule, built with plain pandas calls.
 
 Each rule builds a boolean mask over all rows; only the rows it flags are
 formatted into :class:`~inspection_analysis.errors.Problem` objects (at most
-``MAX_PROBLEMS_PER_RULE`` per rule, the rest counted). Categorical columns are
-trimmed and normalised on their *unique* values (``pandas.factorize``), so the
-cost per row is a few vectorised operations, never Python code.
+``MAX_PROBLEMS_PER_RULE`` per rule, the rest counted). Columns of allowed
+values are normalised once per distinct value (``pandas.factorize``).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import pandas as pd
 
 from inspection_analysis.errors import AuditDataError, Problem, problems_from_mask
 from inspection_analysis.grades import GRADE_DTYPE, GRADES
+from inspection_analysis.io.codepoints import hidden_characters
 from inspection_analysis.schema import (
     CASE_REQUIRED_COLUMNS,
     CASE_TYPES,
@@ -26,7 +26,7 @@ from inspection_analysis.schema import (
 )
 
 __all__ = ["Findings", "missing_column_problems", "check_allowed", "strip_text", "normalise_text", "canonical_name",
-           "reads_as_categorical", "rename_columns", "validate_case_frame"]
+           "reads_as_categorical", "is_id_heading", "holds_case_headings", "rename_columns", "validate_case_frame"]
 
 
 _CASE_TYPE_DTYPE = pd.CategoricalDtype(CASE_TYPES)
@@ -48,7 +48,11 @@ class Findings:
     def raise_if_any(self) -> None:
         """Raise :class:`AuditDataError` listing every problem, if there is one."""
         if self.problems or self.omitted:
-            raise AuditDataError(self.problems, self.omitted)
+            raise AuditDataError(self.sorted(), self.omitted)
+
+    def sorted(self) -> list[Problem]:
+        """The problems in one report's order: by file, then row (the file's own problems first)."""
+        return sorted(self.problems, key=lambda p: (p.file, -1 if p.row is None else p.row))
 
 
 def strip_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -72,14 +76,14 @@ def check_allowed(frame: pd.DataFrame, file: str, col: str, allowed, *, required
 
 
 def normalise_text(value: str) -> str:
-    """Lower-case, trim and collapse internal whitespace: ``" Requires  Improvement "`` -> ``"requires improvement"``.
+    """Case-fold, trim and collapse internal whitespace: ``" Requires  Improvement "`` -> ``"requires improvement"``.
 
     Examples
     --------
     >>> normalise_text(" Requires  Improvement ")
     'requires improvement'
     """
-    return " ".join(str(value).split()).lower()
+    return " ".join(str(value).split()).casefold()
 
 
 def canonical_name(heading: str, mapping) -> str:
@@ -111,151 +115,93 @@ def rename_columns(headings, mapping, file: str) -> tuple[dict[str, str], list[P
     return rename, problems
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index | np.ndarray]:
-    """Integer codes (-1 for missing) and the distinct values: a categorical's own, else ``pandas.factorize``."""
+def is_id_heading(heading: str, mapping) -> bool:
+    """True for the heading read as ``case_id``: its cells must be read exactly as the spreadsheet shows them."""
+    return canonical_name(heading, mapping) == "case_id"
+
+
+def holds_case_headings(headings, mapping) -> bool:
+    """True when ``headings`` (a sheet's row 1) hold every required case column, directly or through ``mapping``."""
+    return set(CASE_REQUIRED_COLUMNS) <= {canonical_name(h, mapping) for h in headings}
+
+
+def _coded(values: pd.Series, allowed, lookup: dict[str, str]):
+    """Codes into ``allowed`` (-1 for empty or unknown), the unknown and empty masks, and a note per row.
+
+    Each distinct value is normalised once (``pandas.factorize``, or a
+    categorical's own categories) and mapped through ``lookup`` (the
+    mapping's spellings); the note names any character outside printable
+    ASCII in an unknown value (a Cyrillic look-alike, a no-break space).
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(), values.cat.categories
-    return pd.factorize(values, use_na_sentinel=True)
-
-
-def _recode(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """``table[codes]``, with a missing code (-1) staying -1; ``codes`` itself when ``table`` changes nothing.
-
-    ``int8`` codes go through a 256-entry table indexed by their bytes,
-    about twice as fast as indexing with the codes.
-    """
-    if codes.dtype == table.dtype and np.array_equal(table, np.arange(len(table))):
-        return codes  # the values are already in order (e.g. a categorical written by this package)
-    if codes.dtype == np.int8 and table.dtype == np.int8:
-        lookup = np.full(256, -1, dtype=np.int8)
-        lookup[: len(table)] = table
-        return np.take(lookup, codes.view(np.uint8))
-    return np.append(table, -1).astype(table.dtype)[codes]
-
-
-def _codes(values: pd.Series, allowed, lookup: dict[str, str]):
-    """Codes into ``allowed`` (-1 for empty or unknown) and the unknown and empty masks.
-
-    Values are normalised per distinct value; per row there is one table
-    look-up, and the masks are built only when some row is empty or unknown
-    (otherwise they are ``None``).
-    """
-    codes, uniques = _factorize(values)
+        codes, uniques = values.cat.codes.to_numpy(), list(values.cat.categories)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     position = {v: i for i, v in enumerate(allowed)}
-    norm = [normalise_text(u) for u in uniques]
-    norm = [lookup.get(v, v) for v in norm]
-    unique_codes = np.array([position.get(v, -1) for v in norm], dtype=np.int8 if len(allowed) < 127 else np.int64)
-    new_codes = _recode(codes, unique_codes)
-    if not len(new_codes) or new_codes.min() >= 0:  # no empty or unknown value (a minimum is cheaper than a mask)
-        return new_codes, None, None
-    missing = new_codes < 0
+    norm = [lookup.get(v, v) for v in (normalise_text(u) for u in uniques)]
+    new_codes = np.array([position.get(v, -1) for v in norm] + [-1])[codes]  # code -1 (missing) takes the last
     blank = np.array([v == "" for v in norm] + [True])[codes]  # whitespace-only cells count as empty
-    return new_codes, missing & ~blank, blank
+    unknown = (new_codes < 0) & ~blank
+    notes = np.array([hidden_characters(u) for u in uniques] + [""], dtype=object)[codes] if unknown.any() else ""
+    return new_codes, unknown, blank, notes
 
 
-def _stripped(text: pd.Series) -> pd.Series:
-    """Trim text; a cell left empty becomes missing."""
-    text = text.str.strip()
+def _trimmed(values: pd.Series) -> pd.Series:
+    """Text trimmed, a cell left empty missing; a categorical stays one (its categories trimmed)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        text = pd.Series(values.cat.categories.astype("str")).str.strip()
+        codes, uniques = pd.factorize(text.mask(text == ""), use_na_sentinel=True)
+        return pd.Series(pd.Categorical.from_codes(np.append(codes, -1)[values.cat.codes.to_numpy()],
+                                                   categories=pd.Index(uniques, dtype="str")), index=values.index)
+    text = values.astype("str").str.strip()
     return text.mask(text == "")
 
 
-def _arrow_chunks(values: pd.Series) -> list | None:
-    """The pyarrow string arrays (chunks) behind a text column, or ``None`` if it is not pyarrow-backed text."""
-    import pyarrow as pa
-
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
-        return None
-    array = pa.array(values.array)  # through __arrow_array__: no copy
-    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-    return chunks if all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks) else None
-
-
-def _offsets_and_bytes(array) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (``len + 1``) and the UTF-8 bytes of a pyarrow string array, as views (no copies)."""
-    import pyarrow as pa
-
-    _, offset_buffer, data_buffer = array.buffers()
-    dtype = np.dtype(np.int64 if pa.types.is_large_string(array.type) else np.int32)
-    offsets = np.frombuffer(offset_buffer, dtype=dtype, count=len(array) + 1, offset=array.offset * dtype.itemsize)
-    data = np.frombuffer(data_buffer, dtype=np.uint8, count=int(offsets[-1])) if data_buffer is not None else np.zeros(0, np.uint8)
-    return offsets, data
-
-
-def _untrimmable(chunk) -> bool:
-    """True when no text in the pyarrow chunk is missing or empty, or has a byte at either end that trimming could remove."""
-    if chunk.null_count:
-        return False
-    offsets, data = _offsets_and_bytes(chunk)
-    start, end = offsets[:-1], offsets[1:]
-    if not (end > start).all():
-        return False
-    if data.size and data.min() > 0x20 and data.max() < 0x7F:  # printable ASCII only, no spaces: nothing to trim
-        return True
-    first, last = data[start], data[end - 1]
-    return not ((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F)).any()
-
-
-def _trimmed_text(values: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
-    """Text trimmed (a cell left empty is missing) and the mask of missing cells (``None`` if none is).
-
-    Fast path: when the column is pyarrow text in which no cell is empty
-    or starts or ends with a space, a control character or a non-ASCII
-    byte (which could begin or end Unicode whitespace), trimming would
-    change nothing and the column is returned as it is.
-    """
-    chunks = _arrow_chunks(values)
-    if chunks is not None and all(_untrimmable(chunk) for chunk in chunks):
-        return values, None
-    text = _stripped(values.astype(str).where(values.notna()))
-    missing = text.isna().to_numpy()
-    return text, missing if missing.any() else None
-
-
-def _other_column(values: pd.Series):
-    """A column outside the schema, trimmed: categorical when it has few distinct values (fast to group by), else text."""
-    codes, uniques = _factorize(values)
-    if len(uniques) > max(1000, len(values) // 10):
-        return _stripped(values.astype(str).where(values.notna()))
-    trimmed = pd.Series(np.asarray(uniques, dtype=object), dtype="str").str.strip()
-    new_codes, new_uniques = pd.factorize(trimmed.mask(trimmed == ""), use_na_sentinel=True)
-    table = new_codes.astype(np.int8 if len(new_uniques) < 127 else np.int32)
-    return pd.Categorical.from_codes(_recode(codes, table), categories=pd.Index(new_uniques, dtype="str"), validate=False)
+def _iso_dates(text: pd.Series) -> pd.Series:
+    """ISO ``YYYY-MM-DD`` text as dates; anything else (``2026``, ``2026-02``, ``20260305``, a time) ``NaT``."""
+    iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    return pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
 
 
 def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.DataFrame) -> tuple[pd.DataFrame | None, Findings]:
     """Validate and normalise one file's rows; return the clean frame (or ``None``) and its findings.
 
-    Checks across files (duplicate ``case_id``) are the caller's.
+    A heading read as a name another heading already took is reported and
+    its column left out; the other rules still run. Without a required
+    column the rows are not checked (``None``). Checks across files
+    (duplicate ``case_id``) are the caller's.
     """
     found = Findings()
     rename, clash = rename_columns(raw.columns, mapping, file)
     found.problems += clash
-    heading = {v: k for k, v in rename.items()}
-    frame = raw.rename(columns=rename)
-    found.problems += missing_column_problems(frame, file, CASE_REQUIRED_COLUMNS, raw.columns,
-                                              " (or a heading mapped to it in the column mapping)")
-    if found.problems:
+    kept = [h for h in raw.columns if not any(p.column == h for p in clash)]
+    heading = {rename[h]: h for h in kept}
+    frame = raw.loc[:, kept].rename(columns=rename)
+    missing = missing_column_problems(frame, file, CASE_REQUIRED_COLUMNS, raw.columns,
+                                      " (or a heading mapped to it in the column mapping)")
+    found.problems += missing
+    if missing:
         return None, found
     values = mapping.values if mapping is not None else {}
     out, empties, checks = {}, [], []
     round_ids = registry["round_id"].tolist()
 
     def categorical(col, allowed, lookup, dtype, unknown, empty=None):
-        codes, bad, blank = _codes(frame[col], allowed, lookup)
-        checks.append((bad, col, unknown))
+        codes, bad, blank, notes = _coded(frame[col], allowed, lookup)
+        checks.append((bad, col, unknown + notes))
         if empty:
             checks.append((blank, col, empty))
         empties.append(blank)
-        out[col] = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+        out[col] = pd.Categorical.from_codes(codes, dtype=dtype)
         return codes
 
     rcodes = categorical("round_id", round_ids, values.get("round_id", {}), pd.CategoricalDtype(round_ids),
                          "a round_id registered in data/rounds.csv (for a new quarter: check it with "
                          "`inspection-analysis validate FILE --round ID`, then add it with `add-quarter`)",
                          "a round_id (the cell is empty)")
-    out["case_id"], no_id = _trimmed_text(frame["case_id"])
-    empties.append(no_id)
-    checks.append((no_id, "case_id", "a case_id (the cell is empty)"))
+    out["case_id"] = _trimmed(frame["case_id"])
+    empties.append(out["case_id"].isna().to_numpy())
+    checks.append((empties[-1], "case_id", "a case_id (the cell is empty)"))
     if "case_type" in frame.columns:
         categorical("case_type", CASE_TYPES, values.get("case_type", {}), _CASE_TYPE_DTYPE,
                     "one of: " + ", ".join(CASE_TYPES) + ", or empty")
@@ -263,8 +209,7 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
                          "one of: " + ", ".join(GRADES) + " (or a spelling listed under [values.grade] in the column mapping)",
                          "a grade (the cell is empty)")
     three = np.append(registry["scale"].to_numpy() == "3-point", False)  # by round code; code -1 (unknown): False
-    adequate = gcodes == GRADES.index("adequate")
-    checks.append((adequate & three[rcodes] if adequate.any() else None, "grade",
+    checks.append(((gcodes == GRADES.index("adequate")) & three[rcodes], "grade",
                    "good, requires improvement or inadequate: 'adequate' is not on the 3-point scale of this round"))
     for col in frame.columns:
         if is_criterion_column(col):
@@ -275,20 +220,18 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
                                 "True or False")
             out[col] = codes == 1
         elif is_date_column(col):
-            text = _stripped(frame[col])
+            text = _trimmed(frame[col]).astype("str")
             empties.append(text.isna().to_numpy())
-            out[col] = pd.to_datetime(text, format="ISO8601", errors="coerce")
-            checks.append((out[col].isna().to_numpy() & ~empties[-1], col, "an ISO date YYYY-MM-DD (e.g. 2017-06-30)"))
+            out[col] = _iso_dates(text)
+            checks.append((out[col].isna().to_numpy() & ~empties[-1], col,
+                           "an ISO date YYYY-MM-DD (e.g. 2017-06-30), as text or as a date cell"))
         elif col not in out:
-            out[col] = _other_column(frame[col])
-            empties.append(np.asarray(out[col].isna()))
-    # a blank row is empty in every column: none can be when some column has no empty cell (mask None)
-    blank = None if any(e is None for e in empties) else np.logical_and.reduce(empties)
-    if blank is not None:
-        found.add(problems_from_mask(blank, file=file, column=None, values=pd.Series("(blank row)", index=frame.index),
-                                     expected="a case row; delete blank rows between cases"))
+            out[col] = _trimmed(frame[col])
+            empties.append(out[col].isna().to_numpy())
+    blank = np.logical_and.reduce(empties)  # a blank row is empty in every column
+    found.add(problems_from_mask(blank, file=file, column=None, values=pd.Series("(blank row)", index=frame.index),
+                                 expected="a case row; delete blank rows between cases"))
     for mask, col, expected in checks:
-        if mask is not None:
-            found.add(problems_from_mask(mask if blank is None else mask & ~blank, file=file,
-                                         column=heading.get(col, col), values=frame[col], expected=expected))
-    return pd.DataFrame(out, index=frame.index, copy=False), found
+        found.add(problems_from_mask(mask & ~blank, file=file, column=heading.get(col, col), values=frame[col],
+                                     expected=expected))
+    return pd.DataFrame(out, index=frame.index), found

@@ -35,11 +35,15 @@ class ColumnMapping:
         spelling -> canonical value.
     source : str
         The file the mapping came from.
+    sheet : str or None
+        The workbook sheet holding the cases (a top-level ``sheet = "..."``
+        line), or ``None`` for the only sheet holding anything.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = ""
+    sheet: str | None = None
 
 
 _VALUE_TARGETS = {"grade": GRADES, "criteria": CRITERION_VALUES, "case_type": CASE_TYPES}
@@ -55,7 +59,8 @@ def load_mapping(path: PathLike | None = None) -> ColumnMapping:
         ``data/mappings/example_mapping.toml``. It may hold a ``[columns]``
         table (heading -> canonical column) and ``[values.grade]``,
         ``[values.criteria]``, ``[values.case_type]``, ``[values.round_id]``
-        tables (spelling -> canonical value).
+        tables (spelling -> canonical value), and, before the tables, a line
+        ``sheet = "NAME"`` naming the workbook sheet that holds the cases.
 
     Returns
     -------
@@ -67,7 +72,9 @@ def load_mapping(path: PathLike | None = None) -> ColumnMapping:
     ------
     AuditDataError
         For a file that is not valid TOML, an unknown table, a target column
-        that is not canonical, or a target value that is not allowed.
+        that is not canonical, a target value that is not allowed, or two
+        spellings that are the same once trimmed and case-folded but map to
+        different targets.
 
     Examples
     --------
@@ -83,8 +90,13 @@ def load_mapping(path: PathLike | None = None) -> ColumnMapping:
         raise AuditDataError([Problem(name, None, None, str(path), "an existing TOML file")]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise AuditDataError([Problem(name, None, None, str(exc), "valid TOML")]) from None
-    problems = [Problem(name, None, f"[{k}]", k, "a [columns] or [values.*] table") for k in data if k not in ("columns", "values")]
-    columns = {normalise_text(k): str(v) for k, v in data.get("columns", {}).items()}
+    problems = [Problem(name, None, f"[{k}]", k, "a [columns] or [values.*] table, or a line sheet = \"NAME\"")
+                for k in data if k not in ("columns", "values", "sheet")]
+    sheet = data.get("sheet")
+    if sheet is not None and not isinstance(sheet, str):
+        problems.append(Problem(name, None, "sheet", str(sheet), 'the name of a workbook sheet in quotes, e.g. sheet = "Cases"'))
+    columns, clashes = _normalised_keys(name, "columns", data.get("columns", {}), str)
+    problems += clashes
     problems += [Problem(name, None, f"[columns] {k!r}", v, "a canonical column name such as case_id, round_id, "
                          "grade, case_type, crit_<name> or date_<name>") for k, v in columns.items() if not is_known_case_column(v)]
     values = {}
@@ -92,10 +104,29 @@ def load_mapping(path: PathLike | None = None) -> ColumnMapping:
         if kind not in (*_VALUE_TARGETS, "round_id"):
             problems.append(Problem(name, None, f"[values.{kind}]", kind, "[values.grade], [values.criteria], [values.case_type] or [values.round_id]"))
             continue
-        values[kind] = {normalise_text(k): normalise_text(v) for k, v in table.items()}
+        values[kind], clashes = _normalised_keys(name, f"values.{kind}", table, normalise_text)
+        problems += clashes
         allowed = _VALUE_TARGETS.get(kind)
         problems += [Problem(name, None, f"[values.{kind}] {k!r}", v, "one of: " + ", ".join(allowed))
                      for k, v in values[kind].items() if allowed is not None and v not in allowed]
     if problems:
         raise AuditDataError(problems)
-    return ColumnMapping(columns, values, str(path))
+    return ColumnMapping(columns, values, str(path), sheet)
+
+
+def _normalised_keys(name: str, table: str, entries: dict, target) -> tuple[dict[str, str], list[Problem]]:
+    """``entries`` keyed by their normalised spelling, and a problem for two spellings read alike but mapped apart.
+
+    ``"RI"`` and ``"ri "`` are one spelling once trimmed and case-folded:
+    mapped to different targets, the last would silently win.
+    """
+    out, first, problems = {}, {}, []
+    for key, value in entries.items():
+        norm, value = normalise_text(key), target(value)
+        if norm in out and out[norm] != value:
+            problems.append(Problem(name, None, f"[{table}] {key!r}", value,
+                                    f"one target for each spelling: {first[norm]!r} and {key!r} are the same spelling "
+                                    f"once trimmed and case-folded, but map to {out[norm]!r} and {value!r}"))
+        out.setdefault(norm, value)
+        first.setdefault(norm, key)
+    return out, problems

@@ -53,6 +53,7 @@ def validate_published(raw: pd.DataFrame, file: str, registry: pd.DataFrame) -> 
                                      values=vals, expected=expected))
 
     out = raw.loc[:, list(PUBLISHED_COLUMNS)].copy()
+    unreadable = np.zeros(len(raw), dtype=bool)  # rows with a count cell that is not a count: no arithmetic on them
     for col in (*PUBLISHED_COUNT_COLUMNS, *PUBLISHED_DERIVED_COLUMNS, *PUBLISHED_PCT_COLUMNS):
         num = pd.to_numeric(raw[col], errors="coerce")
         given = raw[col].notna()
@@ -62,7 +63,10 @@ def validate_published(raw: pd.DataFrame, file: str, registry: pd.DataFrame) -> 
         else:
             whole = num.notna() & (num >= 0) & (num == np.floor(num))
             report(given & ~whole, col, _WHOLE)
+            unreadable |= (given & ~whole).to_numpy()
             out[col] = num.where(whole).astype("Int64")
+    report((out["n_cases"] == 0).fillna(False), "n_cases",
+           "at least 1 case file: a published round of 0 case files has no rate to analyse (leave the row out)")
     found.add(check_allowed(raw, file, "status", PUBLISHED_STATUSES))
     found.add(check_allowed(raw, file, "round_id", registry["round_id"].tolist()))
     found.add(check_allowed(raw, file, "case_type", CASE_TYPES, required=False))
@@ -72,7 +76,6 @@ def validate_published(raw: pd.DataFrame, file: str, registry: pd.DataFrame) -> 
     primary = raw["status"] == "primary"
     twice = raw[primary].duplicated(["round_id", "case_type"], keep=False).reindex(raw.index, fill_value=False)
     report(twice, "case_type", "one primary figure per round and case type (mark conflicting reports 'variant')")
-    found.raise_if_any()  # the arithmetic below needs clean numbers
 
     n_cases = out["n_cases"]
     for col in (*PUBLISHED_COUNT_COLUMNS[1:], *PUBLISHED_DERIVED_COLUMNS):
@@ -89,13 +92,15 @@ def validate_published(raw: pd.DataFrame, file: str, registry: pd.DataFrame) -> 
     complete = ~np.isnan(np.where(needed, counts, 0.0)).any(axis=1)
     total = np.nansum(counts, axis=1)
     nc = n_cases.astype("float64").to_numpy()
-    parts = [" + ".join(str(int(v)) for v in row if not np.isnan(v)) for row in counts]
+    parts = [" + ".join(f"{c} {int(v)}" for c, v in zip(grade_cols, row) if not np.isnan(v)) for row in counts]
     off = (complete & (total != nc)) | (~complete & (total > nc))
-    report(off & ~inconsistent & ~np.isnan(nc), "n_cases",
-           [f"the grade counts to add up to n_cases: {p} = {int(t)} (if the source itself is inconsistent, "
-            "set status 'inconsistent' and describe it in source_inconsistency)" for p, t in zip(parts, total)])
+    report(off & ~inconsistent & ~np.isnan(nc) & ~unreadable, "n_cases",
+           [f"the grade counts to add up to {'' if whole else 'at most '}n_cases ({n:.0f}"
+            f"{'' if whole else ', as some are not published'}), but {p} = {t:.0f} "
+            "(if the source itself is inconsistent, set status 'inconsistent' and describe it in source_inconsistency)"
+            for p, t, n, whole in zip(parts, total, nc, complete)])
     fail_sum = out["n_requires_improvement"] + out["n_inadequate"]
-    report((out["n_failing"] != fail_sum).fillna(False), "n_failing",
+    report((out["n_failing"] != fail_sum).fillna(False) & ~unreadable, "n_failing",
            "n_failing equal to n_requires_improvement + n_inadequate (" + fail_sum.astype(str) + ")")
     found.raise_if_any()
     text = [c for c in PUBLISHED_COLUMNS if c not in out.select_dtypes(include="number").columns]
@@ -133,8 +138,9 @@ def load_published(path: PathLike | None = None, rounds: pd.DataFrame | None = N
     Raises
     ------
     AuditDataError
-        For negative or non-integer counts, a count above ``n_cases``, grade
-        counts not summing to ``n_cases`` (unless the row is marked
+        Listing every problem at once: negative or non-integer counts,
+        ``n_cases`` of 0, a count above ``n_cases``, grade counts not summing
+        to ``n_cases`` (unless the row is marked
         ``inconsistent`` with a ``source_inconsistency`` note), an unknown
         round, status or case type, or a missing source.
 

@@ -72,6 +72,9 @@ class SpendingBoundaries(ResultMixin):
         })
 
 
+_TINY = float(np.finfo(float).tiny)
+
+
 def spending_boundaries(information, *, alpha: float = 0.025, spending: str = "obrien_fleming") -> SpendingBoundaries:
     """One-sided z boundaries for repeated looks, by Lan-DeMets alpha spending.
 
@@ -154,7 +157,8 @@ def spending_boundaries(information, *, alpha: float = 0.025, spending: str = "o
     for k in range(1, t.size):
 
         def log_excess(c, k=k, nodes=nodes, mass=mass):
-            return math.log(crossing(nodes, mass, t[k - 1], t[k], c)) - math.log(increments[k])
+            # floored: between close looks the crossing probability underflows to 0 a few units above the root
+            return math.log(max(crossing(nodes, mass, t[k - 1], t[k], c), _TINY)) - math.log(increments[k])
 
         lo, hi = -5.0, 5.0
         while log_excess(lo) < 0:
