@@ -5,11 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 PY     := $(BIN)/python
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup report test e2e lab synth bench clean
+.PHONY: help setup report test spark-test e2e lab synth bench clean
 
 help: ## List the targets
 	@echo "inspection-analysis: make TARGET"
@@ -32,6 +33,15 @@ report: setup ## Run the main job on the shipped data: figures/, reports/ and th
 test: setup ## Run the layer contracts (import-linter) and the whole test suite (unit, doctests, notebooks)
 	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not e2e"
+
+# pyspark (about 400 MB) has a lock of its own, installed only by spark-test, never by setup, test or report.
+$(SPARK_STAMP): requirements-spark.lock | $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-spark.lock
+	@touch $(SPARK_STAMP)
+
+spark-test: setup $(SPARK_STAMP) ## The Spark tests on a real local Spark (installs Java with apt and pyspark from its lock if missing)
+	@command -v java >/dev/null 2>&1 || { apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq openjdk-17-jre-headless >/dev/null; }
+	$(BIN)/pytest -m spark
 
 e2e: setup ## End-to-end test: JupyterLab in headless Chromium (installs Chromium with apt if missing)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.errors import FIRST_DATA_ROW, MAX_PROBLEMS_PER_RULE, Problem
+from inspection_analysis.errors import FIRST_DATA_ROW, MAX_PROBLEMS_PER_RULE, Problem, duplicate_problems
+from inspection_analysis.schema import CASE_RULE
 
 __all__ = ["duplicate_case_problems"]
 
@@ -52,14 +53,6 @@ def duplicate_case_problems(frame: pd.DataFrame, files: Sequence[tuple[str, int]
     starts = np.cumsum([0, *(n for _, n in files)])
     which = np.searchsorted(starts, shown, side="right") - 1
     names, rows = [files[i][0] for i in which], (shown - starts[which] + FIRST_DATA_ROW).tolist()
-    keys = list(zip(frame["round_id"].iloc[shown].astype(str), frame["case_id"].iloc[shown]))
-    where = [f"{name} row {row}" for name, row in zip(names, rows)]
-    at: dict[tuple[str, str], list[str]] = {}
-    for key, w in zip(keys, where):
-        at.setdefault(key, []).append(w)
-    problems = []
-    for name, row, (rid, cid), w in zip(names, rows, keys, where):
-        others = [o for o in at[rid, cid] if o != w]
-        problems.append(Problem(name, row, "case_id", cid, f"a case_id unique within round {rid}"
-                                + (f" (also at {', '.join(others)})" if others else "")))
-    return problems, len(repeated) - len(shown)
+    keys = zip(frame["round_id"].iloc[shown].astype(str), frame["case_id"].iloc[shown])
+    rows_found = [(name, row, rid, cid) for name, row, (rid, cid) in zip(names, rows, keys)]
+    return duplicate_problems(rows_found, CASE_RULE["case_id_duplicate"].expected), len(repeated) - len(shown)
