@@ -71,7 +71,8 @@ def _cmd_report(args) -> int:
     from inspection_analysis.report.run import run_report
 
     result = run_report(data=args.data, out=args.out, failing=args.failing, confidence_level=args.confidence_level,
-                        publish=args.publish, notebooks=not args.no_notebooks, progress=_progress)
+                        publish=args.publish, notebooks=not args.no_notebooks, progress=_progress,
+                        cases=args.cases, engine=args.engine)
     for warning in result.integrity_warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
     print(result.verdict_sentence)
@@ -249,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="root for figures/ and reports/ (default: the project root)")
     p.add_argument("--publish", action="store_true", help="suppress small counts in every table written")
     p.add_argument("--no-notebooks", action="store_true", help="do not execute and render the notebooks")
+    # issue 16: count a case-level dataset where it lives (DuckDB here, or Spark on a cluster); only counts come back
+    p.add_argument("--cases", metavar="PATH", help="a case-level Parquet file or dataset (a folder, or a URI for "
+                                                  "Spark) counted instead of data/raw/")
+    p.add_argument("--engine", choices=("duckdb", "spark", "pandas"), default="duckdb",
+                   help="how --cases is counted (default duckdb); spark needs the spark extra")
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("validate", help="check case-level files; print every problem")

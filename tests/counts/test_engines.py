@@ -193,3 +193,23 @@ def test_engine_errors(tmp_path):
         to_counts(tmp_path, engine="dask", rounds=REGISTRY)
     with pytest.raises(ValueError, match="applies to a path"):
         to_counts(pd.DataFrame({"round_id": ["t-2020"], "case_id": ["1"], "grade": ["good"]}), engine="duckdb")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+def test_report_counts_a_dataset_on_every_engine(tmp_path, engine, request):
+    from inspection_analysis.cli import main
+
+    if engine == "spark":
+        request.getfixturevalue("spark")  # the session the report then finds active
+    # 40 case files of the registered round mps-2018 in two files: 25 inadequate, 15 good (synthetic, made up here)
+    grades, ids = ["inadequate"] * 25 + ["good"] * 15, [f"c{i}" for i in range(40)]
+    for k, part in enumerate((slice(0, 22), slice(22, 40))):
+        write(tmp_path / "cases", f"part-{k}.parquet",
+              {"round_id": ["mps-2018"] * len(ids[part]), "case_id": ids[part], "grade": grades[part]})
+    out = tmp_path / "out"
+    assert main(["report", "--no-notebooks", "--out", str(out), "--cases", str(tmp_path / "cases"),
+                 "--engine", engine]) == 0
+    rates = pd.read_csv(out / "reports" / "rates.csv").set_index("round_id")
+    assert rates.loc["mps-2018", ["n", "failures"]].tolist() == [40, 25]  # the case files replace the published 303
+    assert rates.loc["mps-2016", ["n", "failures"]].tolist() == [374, 278]  # published, as quoted

@@ -223,7 +223,8 @@ def spark_long_counts(spark_df_or_path, by: list[str], registry: pd.DataFrame, *
         The rounds registry.
     spark : pyspark.sql.SparkSession, optional
         For a path or table name: the session to read it with; by default
-        the active session, else :func:`local_spark_session`.
+        the active session, else the session ``spark-submit`` configured
+        (its master, e.g. ``yarn``), else :func:`local_spark_session`.
 
     Returns
     -------
@@ -262,7 +263,11 @@ def _long_counts(spark_df_or_path, by, registry, spark):
     else:
         from pyspark.sql import SparkSession
 
-        session = spark or SparkSession.getActiveSession() or local_spark_session()
+        # under spark-submit (or the pyspark shell) the session is the one submitted, with its master (a cluster);
+        # a plain Python process gets a local session
+        submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+        session = spark or SparkSession.getActiveSession() or (
+            SparkSession.builder.appName("inspection-analysis").getOrCreate() if submitted else local_spark_session())
         source = os.fspath(spark_df_or_path)
         label = source.rstrip("/").rsplit("/", 1)[-1]
         if "/" in source or os.path.exists(source):

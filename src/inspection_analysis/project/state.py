@@ -52,7 +52,8 @@ class ProjectState:
     case_level_rounds: list[str]
 
 
-def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILING) -> ProjectState:
+def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILING,
+                 cases: str | os.PathLike | None = None, engine: str = "duckdb") -> ProjectState:
     """Load the data folder: registry, published figures, case-level files, and the combined counts table.
 
     Parameters
@@ -63,6 +64,15 @@ def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILI
     failing : str or iterable of str, optional
         The failure definition the counts table uses; default requires
         improvement or inadequate.
+    cases : str or path-like, optional
+        A case-level Parquet file or dataset (a folder, or for Spark a URI
+        such as ``s3://...`` or a table name) counted instead of ``raw/``.
+        It is not in the manifest, so it has no checksum in ``files``.
+    engine : {"duckdb", "spark", "pandas"}, default "duckdb"
+        How ``cases`` is counted: inside DuckDB or on Spark (see
+        :func:`~inspection_analysis.counts.table.to_counts`), or read with
+        :func:`~inspection_analysis.io.load_cases` (any file type) and
+        counted with pandas. Every engine applies the same rules.
 
     Returns
     -------
@@ -90,11 +100,16 @@ def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILI
     raw = data / "raw"
     raw_files = sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith(".")
                        and not p.name.lower().startswith("readme")) if raw.is_dir() else []
-    if raw_files:
+    case_counts = None
+    if cases is not None:
+        case_counts = (to_counts(load_cases(cases, rounds=rounds), failing=failing) if engine == "pandas"
+                       else to_counts(cases, failing=failing, rounds=rounds, engine=engine))
+    elif raw_files:
         case_counts = to_counts(load_cases(raw, rounds=rounds), failing=failing)
+        files += raw_files
+    if case_counts is not None:
         counts = combine_counts(counts, case_counts)
         case_rounds = sorted(case_counts.loc[case_counts["n"] > 0, "round_id"].astype(str).unique())
-        files += raw_files
     synth_dir = data / "synthetic"
     synth_files = sorted(synth_dir.glob("*_case_files_synthetic.csv")) if synth_dir.is_dir() else []
     synthetic = load_cases(synth_files[0], rounds=rounds) if synth_files else None

@@ -159,6 +159,8 @@ def run_report(
     publish: bool = False,
     notebooks: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    cases: str | os.PathLike | None = None,
+    engine: str = "duckdb",
 ) -> ReportResult:
     """Write the figures, summary tables and HTML report, and return the verdict.
 
@@ -182,6 +184,11 @@ def run_report(
         when :mod:`inspection_analysis.project.notebooks` imports.
     progress : callable, optional
         Called as ``progress(step, total, what)`` before each long step.
+    cases : str or path-like, optional
+        A case-level Parquet file or dataset counted instead of ``raw/`` (see
+        :func:`~inspection_analysis.project.state.load_project`).
+    engine : {"duckdb", "spark", "pandas"}, default "duckdb"
+        How ``cases`` is counted; only the counts table comes back from the engine.
 
     Returns
     -------
@@ -221,7 +228,7 @@ def run_report(
     say(1, _STEPS, "checking data files against the manifest")
     warnings = _integrity(data_dir)
     say(2, _STEPS, "loading and validating data")
-    inputs = load_project(data_dir, failing=failing)
+    inputs = load_project(data_dir, failing=failing, cases=cases, engine=engine)
     say(3, _STEPS, "computing rates, comparisons, trend and verdict")
     results = _compute(inputs, confidence_level)
     say(4, _STEPS, "writing tables")
