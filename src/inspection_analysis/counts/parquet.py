@@ -9,8 +9,9 @@ Python:
    ``GROUP BY`` of the key columns: the ``by`` columns, ``round_id``,
    ``grade``, ``synthetic``, so every raw value of those columns to judge)
    and the duplicate check (a ``GROUP BY round_id, case_id ... HAVING
-   count(*) > 1``, which also keeps the blank case ids). Only the key groups,
-   the repeated pairs and the blank ids come back;
+   count(*) > 1``, which also keeps the blank case ids). The repeated pairs
+   stay in DuckDB (a temporary table, however many they are); only the key
+   groups and the blank ids come back;
 2. the other checked columns (case type, criteria) are filters that select
    the values not already canonical. DuckDB evaluates them on each Parquet
    column chunk's dictionary, so they cost little when every value is
@@ -76,7 +77,6 @@ class DuckDBDataset:
         described = self.con.execute("DESCRIBE plain").fetchall()
         self.columns = [r[0] for r in described]
         self.text = {r[0]: r[1] == "VARCHAR" for r in described}
-        self._pairs: list[tuple] = []
         self._blank: list = []
 
     def _text(self, column: str) -> str:
@@ -89,23 +89,23 @@ class DuckDBDataset:
                 for f in files]
 
     def grouped(self, keys, canonical):
-        # one scan, two grouping sets: the key groups, and the (round, case id) pairs that repeat or are blank;
-        # a blank text starts with whitespace, and every whitespace character is below '!' or from U+0085 on,
-        # so the cheap comparisons come before the trim
-        cid = _ident("_ia_case_id")
+        # one scan, two grouping sets: the key groups, and the (round, case id) pairs that repeat or are blank, kept
+        # in DuckDB (a temporary table: they may be many); a blank text starts with whitespace, and every whitespace
+        # character is below '!' or from U+0085 on, so the cheap comparisons come before the trim
+        cid, rid = _ident("_ia_case_id"), _ident("round_id")
         blank = (f"{cid} IS NULL OR (({cid} < '!' OR {cid} >= {_literal(chr(0x85))}) "
                  f"AND trim({cid}, {_literal(WHITESPACE)}) = '')")
         cols = ", ".join(_ident(k) for k in keys)
-        rid = _ident("round_id")
-        rows = self.con.execute(f"""
-            SELECT {cols}, {cid}, count(*), grouping({cid}) FROM (SELECT *, {self._text("case_id")} AS {cid} FROM plain)
+        self.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE grouped AS
+            SELECT {cols}, {cid}, count(*) AS n, grouping({cid}) AS key_row
+            FROM (SELECT *, {self._text("case_id")} AS {cid} FROM plain)
             GROUP BY GROUPING SETS (({cols}), ({rid}, {cid}))
-            HAVING grouping({cid}) = 1 OR count(*) > 1 OR {blank}""").fetchall()
-        place = keys.index("round_id")
-        pairs = [(as_text(r[place]), r[-3], r[-2]) for r in rows if r[-1] == 0]
-        self._pairs = [p for p in pairs if p[2] > 1]
-        self._blank = list(dict.fromkeys(c for _, c, _ in pairs if c is None or not c.strip(WHITESPACE)))
-        return [(*map(as_text, r[: len(keys)]), r[-2]) for r in rows if r[-1] == 1]
+            HAVING grouping({cid}) = 1 OR count(*) > 1 OR {blank}""")
+        self._blank = [r[0] for r in self.con.execute(
+            f"SELECT DISTINCT {cid} FROM grouped WHERE key_row = 0 AND ({blank})").fetchall()]
+        rows = self.con.execute(f"SELECT {cols}, n FROM grouped WHERE key_row = 1").fetchall()
+        return [(*map(as_text, r[:-1]), r[-1]) for r in rows]
 
     def off_list(self, canonical):
         if not canonical:
@@ -150,15 +150,18 @@ class DuckDBDataset:
         if round_map:  # raw round ids spelled differently: compare the canonical ids (a plain GROUP BY ... HAVING)
             rid = ("CASE " + rid + " " + " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in round_map.items())
                    + f" ELSE {rid} END")
-            self._pairs = self.con.execute(
-                f"SELECT {rid}, {cid}, count(*) FROM plain GROUP BY ALL HAVING count(*) > 1").fetchall()
-        if not self._pairs:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE pairs AS SELECT {rid} AS rid, {cid} AS cid, count(*) AS n "
+                             "FROM plain GROUP BY ALL HAVING count(*) > 1")
+        else:  # the repeated pairs the first scan kept
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE pairs AS SELECT {_ident('round_id')} AS rid, "
+                             f"{_ident('_ia_case_id')} AS cid, n FROM grouped WHERE key_row = 0 AND n > 1")
+        total = self.con.execute("SELECT coalesce(sum(n), 0) FROM pairs").fetchone()[0]
+        if not total:
             return [], 0
-        self.con.register("repeated_pairs", pd.DataFrame(self._pairs, columns=["rid", "cid", "k"]))
         rows = self.con.execute(f"""
             SELECT f, r, rid, cid FROM (SELECT filename AS f, file_row_number AS r, {rid} AS rid, {cid} AS cid FROM src)
-            SEMI JOIN repeated_pairs USING (rid, cid) ORDER BY f, r LIMIT {MAX_PROBLEMS_PER_RULE}""").fetchall()
-        return [(f, int(r), i, c) for f, r, i, c in rows], sum(k for *_, k in self._pairs)
+            SEMI JOIN pairs USING (rid, cid) ORDER BY f, r LIMIT {MAX_PROBLEMS_PER_RULE}""").fetchall()
+        return [(f, int(r), i, c) for f, r, i, c in rows], int(total)
 
 
 def parquet_long_counts(path: Path, by: list[str], registry: pd.DataFrame) -> pd.DataFrame:
