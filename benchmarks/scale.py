@@ -72,8 +72,8 @@ def child(kind: str, path: str, registry: str) -> None:
 
 def spark_child(path: str, rounds) -> None:
     """Time the Spark path against a bare groupBy().count() in one local session; report the driver's peak memory."""
-    from inspection_analysis.counts.table import to_counts
     from inspection_analysis.counts.spark import local_spark_session
+    from inspection_analysis.counts.table import to_counts
 
     spark = local_spark_session(partitions=8)
 

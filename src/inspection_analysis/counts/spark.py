@@ -223,8 +223,9 @@ def spark_long_counts(spark_df_or_path, by: list[str], registry: pd.DataFrame, *
         The rounds registry.
     spark : pyspark.sql.SparkSession, optional
         For a path or table name: the session to read it with; by default
-        the active session, else the session ``spark-submit`` configured
-        (its master, e.g. ``yarn``), else :func:`local_spark_session`.
+        the active session, else the one ``spark-submit`` or
+        ``PYSPARK_SUBMIT_ARGS`` configures (its master, e.g. ``yarn``), else
+        :func:`local_spark_session`.
 
     Returns
     -------
@@ -263,9 +264,9 @@ def _long_counts(spark_df_or_path, by, registry, spark):
     else:
         from pyspark.sql import SparkSession
 
-        # under spark-submit (or the pyspark shell) the session is the one submitted, with its master (a cluster);
-        # a plain Python process gets a local session
-        submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+        # under spark-submit or the pyspark shell, or with a master in PYSPARK_SUBMIT_ARGS, the session is the one
+        # configured there (a cluster's master, e.g. yarn); otherwise a local session
+        submitted = "PYSPARK_GATEWAY_PORT" in os.environ or "--master" in os.environ.get("PYSPARK_SUBMIT_ARGS", "")
         session = spark or SparkSession.getActiveSession() or (
             SparkSession.builder.appName("inspection-analysis").getOrCreate() if submitted else local_spark_session())
         source = os.fspath(spark_df_or_path)
