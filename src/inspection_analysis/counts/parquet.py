@@ -26,6 +26,7 @@ fails. Rows are numbered as in a spreadsheet: the Parquet row + 2.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -34,11 +35,13 @@ from inspection_analysis.counts.dataset_checks import Run, as_text, check_datase
 from inspection_analysis.errors import MAX_PROBLEMS_PER_RULE
 from inspection_analysis.schema import WHITESPACE
 
-__all__ = ["RULES", "DuckDBDataset", "parquet_long_counts"]
+__all__ = ["RULES", "MEMORY_LIMIT", "DuckDBDataset", "parquet_long_counts"]
 
 _KINDS = frozenset({"column", "unknown", "empty", "scale", "duplicate"})
 #: The rules this engine applies (every rule of :data:`~inspection_analysis.schema.CASE_RULES`).
 RULES: tuple[str, ...] = rules_implemented(_KINDS)
+#: DuckDB's memory limit for one count; beyond it, DuckDB spills to a temporary folder deleted afterwards.
+MEMORY_LIMIT = "1GB"
 
 
 def _ident(name: str) -> str:
@@ -70,7 +73,10 @@ class DuckDBDataset:
         if not path.exists():
             raise ValueError(f"no Parquet file or folder at {str(path)!r}")
         self.pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
-        self.con = duckdb.connect()
+        # a bounded memory: the duplicate check's hash aggregate of every (round, case id) pair spills to a private
+        # temporary folder beyond it (on 20 million rows: 1.1 GB instead of 2.6 GB, for about a third more time)
+        self.spill = tempfile.TemporaryDirectory(prefix="ia-duckdb-")
+        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.spill.name})
         source = f"read_parquet({_literal(self.pattern)}, union_by_name=true"
         self.con.execute(f"CREATE TEMP VIEW plain AS SELECT * FROM {source})")
         self.con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}, filename=true, file_row_number=true)")
@@ -205,3 +211,4 @@ def parquet_long_counts(path: Path, by: list[str], registry: pd.DataFrame) -> pd
         return check_dataset(dataset, by, registry)
     finally:
         dataset.con.close()
+        dataset.spill.cleanup()
