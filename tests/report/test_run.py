@@ -21,7 +21,8 @@ from inspection_analysis import paths
 pytestmark = pytest.mark.slow
 
 FIGURES = ["01_grade_distribution", "02_failure_rate", "03_change_from_baseline", "04_power_curve", "05_p_chart",
-           "06_funnel", "07_assessor_agreement", "08a_synthetic_criteria", "08b_synthetic_case_types"]
+           "06_funnel", "07_assessor_agreement", "08a_synthetic_criteria", "08b_synthetic_case_types",
+           "09_monitoring_p_chart", "10_run_chart", "11_funnel_overdispersion", "12_sequential", "13_synthetic_cusum"]
 
 
 def _run(*args, env=None):

@@ -197,3 +197,13 @@ def test_boundaries_do_not_depend_on_later_looks(steps, spending):
         np.testing.assert_allclose(early.critical, full.critical[:-1], rtol=1e-12)
     assert np.all(full.critical > norm.isf(0.025) - 1e-9) if spending == "obrien_fleming" else True
     assert np.all(np.diff(full.alpha_cumulative) > 0)
+
+
+def test_a_tiny_last_increment_of_information_still_has_a_boundary():
+    # A quarter of 2 files after 652 (the report's test of a new quarter): t = 0.998885 then 1. The crossing
+    # probability at a high trial c underflows to 0; the boundary must still be found, and by the definition of
+    # alpha spending the plan's false-alarm probability by the last look is alpha(1) = 0.025 exactly.
+    t = [0.416899, 0.758757, 0.998885, 1.0]
+    b = spending_boundaries(t)
+    assert np.all(np.isfinite(b.critical))
+    assert crossing_probability(t, b.critical)[-1] == pytest.approx(0.025, abs=1e-9)

@@ -154,7 +154,9 @@ def spending_boundaries(information, *, alpha: float = 0.025, spending: str = "o
     for k in range(1, t.size):
 
         def log_excess(c, k=k, nodes=nodes, mass=mass):
-            return math.log(crossing(nodes, mass, t[k - 1], t[k], c)) - math.log(increments[k])
+            # a crossing probability that underflows to 0 (a high c after a tiny increment of information)
+            # is below any increment: count it as the smallest positive double, not a log of 0
+            return math.log(max(crossing(nodes, mass, t[k - 1], t[k], c), 5e-324)) - math.log(increments[k])
 
         lo, hi = -5.0, 5.0
         while log_excess(lo) < 0:
