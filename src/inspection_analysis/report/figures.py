@@ -143,7 +143,8 @@ def _more_figures(results, inputs, F, save, labels, force, confidence_level):
     note = " ".join(as_sentence(w) for w in pc.warnings if "trial limits" in w)
     fig, _ = F.p_chart_figure(chart, note, title=f"{k} of {len(pc.table)} rounds show special-cause variation" if k
                               else "No round shows special-cause variation",
-                              subtitle=f"p-chart of the failure rate, {force_name}, 3-sigma limits")
+                              subtitle=f"p-chart of the failure rate, {force_name}, "
+                                       + ("Laney p′ limits" if pc.laney else "3-sigma p limits"))
     save("05_p_chart", fig, pc.table, " ".join([pc.sentence, *map(as_sentence, pc.warnings)]))
     fun = results["funnel"]
     points = _with_kind(funnel_points(fun, inputs.rounds), inputs)
