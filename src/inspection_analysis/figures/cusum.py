@@ -30,7 +30,7 @@ def cusum_figure(table, limit: float, *, title: str, subtitle: str, source: str,
     title, subtitle, source : str
         See :func:`inspection_analysis.figures.style.new_figure`.
     synthetic : bool, default False
-        Stamp "SYNTHETIC DATA" across the chart.
+        Stamp "SYNTHETIC DATA" above the title.
 
     Returns
     -------
@@ -77,8 +77,8 @@ def cusum_figure(table, limit: float, *, title: str, subtitle: str, source: str,
         ax.annotate(labels[s], (case[s], 1.0), xycoords=("data", "axes fraction"), fontsize=7, va="top",
                     rotation=90, color=CATEGORICAL[4])
     if synthetic:
-        ax.text(0.5, 0.5, "SYNTHETIC DATA", transform=ax.transAxes, fontsize=28, color=CATEGORICAL[2], alpha=0.25,
-                ha="center", va="center", rotation=20)
+        fig.text(0.02, 0.98, "SYNTHETIC DATA", fontsize=12, fontweight="bold", color=CATEGORICAL[2], gid="ia-stamp",
+                 bbox={"edgecolor": CATEGORICAL[2], "facecolor": "white"})  # the layout keeps the header stamp clear
     ax.set_xlabel("Case files in order")
     ax.set_ylabel("CUSUM (log-likelihood ratio)")
     fig.subplots_adjust(right=0.8)

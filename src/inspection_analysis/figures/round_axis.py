@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspection_analysis.figures.style import CATEGORICAL, percent_axis, wrap_labels
+from inspection_analysis.figures.style import add_note, percent_axis, wrap_labels
 
 __all__ = ["finish_round_chart"]
 
@@ -20,8 +20,8 @@ def finish_round_chart(fig, ax, labels, note: str = "", *, right: float = 0.85, 
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['2016\\ninspection', '2018']
     """
-    if note:
-        fig.text(0.02, 0.07, note, fontsize=8, color=CATEGORICAL[4], ha="left", va="bottom", wrap=True)
     fig.subplots_adjust(right=right, bottom=bottom)
     ax.set_xticks(np.arange(len(labels)), wrap_labels(labels))
     percent_axis(ax, "y", "Case files failing", limits=False)
+    if note:
+        add_note(fig, note)  # above the source line; the layout keeps it off the plot and its labels
