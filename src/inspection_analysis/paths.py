@@ -109,14 +109,21 @@ def _location(name: str, parts: tuple[str, ...], what: str):
     return location
 
 
+#: Where each file lives inside a data folder, relative to it: the one description of the layout, used by the
+#: project-root locations below and by :func:`data_folder`.
+_DATA_LAYOUT = {"rounds": ("rounds.csv",), "published": ("published", "published_counts.csv"), "raw": ("raw",),
+                "backups": ("backups",), "manifest": ("manifest.csv",), "synthetic": ("synthetic",)}
+
 data_dir = _location("data_dir", ("data",), "The data folder")
 figures_dir = _location("figures_dir", ("figures",), "The folder of generated figures")
 reports_dir = _location("reports_dir", ("reports",), "The folder of generated reports")
-rounds_path = _location("rounds_path", ("data", "rounds.csv"), "The rounds registry")
-published_counts_path = _location("published_counts_path", ("data", "published", "published_counts.csv"),
+rounds_path = _location("rounds_path", ("data", *_DATA_LAYOUT["rounds"]), "The rounds registry")
+published_counts_path = _location("published_counts_path", ("data", *_DATA_LAYOUT["published"]),
                                   "The published figures")
-synthetic_dir = _location("synthetic_dir", ("data", "synthetic"), "The folder of generated synthetic samples")
-raw_dir = _location("raw_dir", ("data", "raw"), "The git-ignored folder of confidential case-level extracts")
+synthetic_dir = _location("synthetic_dir", ("data", *_DATA_LAYOUT["synthetic"]),
+                          "The folder of generated synthetic samples")
+raw_dir = _location("raw_dir", ("data", *_DATA_LAYOUT["raw"]),
+                    "The git-ignored folder of confidential case-level extracts")
 example_mapping_path = _location("example_mapping_path", ("data", "mappings", "example_mapping.toml"),
                                  "The example column mapping")
 
@@ -166,6 +173,4 @@ def data_folder(data: str | os.PathLike | None = None) -> DataFolder:
     True
     """
     root = Path(data) if data is not None else data_dir()
-    return DataFolder(root=root, rounds=root / "rounds.csv", published=root / "published" / "published_counts.csv",
-                      raw=root / "raw", backups=root / "backups", manifest=root / "manifest.csv",
-                      synthetic=root / "synthetic")
+    return DataFolder(root=root, **{name: root.joinpath(*parts) for name, parts in _DATA_LAYOUT.items()})

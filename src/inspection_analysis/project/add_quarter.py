@@ -71,11 +71,12 @@ class AddedQuarter:
 
 def check_writable(folder: Path) -> None:
     """Raise one clear :class:`PermissionError` if this process may not write in ``folder`` and ``folder/raw``."""
-    for d in (folder, paths.data_folder(folder).raw):
+    layout = paths.data_folder(folder)
+    for d in (folder, layout.raw):
         if d.exists() and not os.access(d, os.W_OK | os.X_OK):
             raise PermissionError(f"cannot write in {d}: permission denied. Nothing was written; ask for write "
                                   "access to the data folder, or work in a copy of it (--root)")
-    for f in (paths.data_folder(folder).rounds, manifest_path(folder)):
+    for f in (layout.rounds, layout.manifest):
         if f.exists() and not os.access(f, os.W_OK):
             raise PermissionError(f"cannot write {f}: permission denied. Nothing was written")
 

@@ -132,8 +132,9 @@ class Transaction:
         """Make every staged change at once (see the module notes)."""
         kill_point("staged")
         journal = self.dir / (_JOURNAL + ".tmp")
-        journal.write_text(json.dumps({"moves": self._moves, "removals": self._removals}), encoding="utf-8")
-        with open(journal, "rb+") as fh:
+        with open(journal, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"moves": self._moves, "removals": self._removals}))
+            fh.flush()
             os.fsync(fh.fileno())
         os.replace(journal, self.dir / _JOURNAL)
         _fsync_dir(self.dir)
