@@ -135,7 +135,7 @@ def _web_url(url) -> str | None:
 
 
 def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_level: float = 0.95,
-                    published: pd.DataFrame | None = None) -> str:
+                    published: pd.DataFrame | None = None, warnings: list[str] = ()) -> str:
     """The Markdown summary: contents, verdict, rates, comparisons, trend, caveats and sources.
 
     Parameters
@@ -149,6 +149,8 @@ def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_l
     published : pandas.DataFrame, optional
         The published figures; when given, a last section lists each with a
         link to its source.
+    warnings : list of str, optional
+        Integrity warnings (checksum mismatches), shown first, as in the HTML.
 
     Returns
     -------
@@ -162,7 +164,8 @@ def render_markdown(results: dict, tables: dict[str, pd.DataFrame], confidence_l
     True
     """
     v = results["verdict"]
-    parts = ["# Has any significant improvement occurred?", "",
+    alerts = [line for w in warnings for line in (f"> **DATA INTEGRITY WARNING:** {md_escape(w)}", "")]
+    parts = [*alerts, "# Has any significant improvement occurred?", "",
              " · ".join(f"[{name}](#{name.lower().replace(' ', '-')})"
                         for name in ("Answer", "Failure rate by round", "Changes between rounds", "Trend",
                                      "Caveats", *(("Data provenance",) if published is not None else ()))), "",

@@ -34,7 +34,7 @@ from inspection_analysis.grades import failure_definition
 from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures
-from inspection_analysis.report.html import md_escape, render_html, render_markdown
+from inspection_analysis.report.html import render_html, render_markdown
 from inspection_analysis.report.monitoring import monitoring_section
 from inspection_analysis.report.staging import staged_outputs
 from inspection_analysis.report.workbook import write_workbook
@@ -275,8 +275,7 @@ def _report(data_dir: Path, stage: Path, failing: str, confidence_level: float, 
     fig_files += monitoring_files
     say(5, _STEPS, "writing summary.md and report.html")
     md = stage / "reports" / "summary.md"
-    alerts = "".join(f"> **DATA INTEGRITY WARNING:** {md_escape(w)}\n\n" for w in warnings)
-    md.write_text(alerts + render_markdown(results, tables, confidence_level, inputs.published), encoding="utf-8")
+    md.write_text(render_markdown(results, tables, confidence_level, inputs.published, warnings), encoding="utf-8")
     html = stage / "reports" / "report.html"
     html.write_text(render_html(results, tables, figures, inputs, warnings, publish, confidence_level),
                     encoding="utf-8")
