@@ -16,6 +16,7 @@ UV_STAMP     := $(VENV)/.uv-installed
 REPORT_STAMP := $(VENV)/.report-installed
 LAB_STAMP    := $(VENV)/.lab-installed
 TEST_STAMP   := $(VENV)/.test-installed
+SPARK_STAMP  := $(VENV)/.spark-installed
 UV_INSTALL   := $(UV) pip install --quiet --python $(PY) --require-hashes --no-deps
 # uv does not compile modules to bytecode as it installs (pip does, which is much of its time):
 # Python compiles each module the first time it is imported and keeps the result. Where
@@ -26,7 +27,7 @@ KEEP_BYTECODE := import sys; sys.dont_write_bytecode = False
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup setup-lab setup-test report test e2e lab synth bench locks clean
+.PHONY: help setup setup-lab setup-test report test spark-test e2e lab synth bench locks clean
 
 help: ## List the targets
 	@echo "inspection-analysis: make TARGET"
@@ -69,6 +70,16 @@ report: setup ## Run the main job on the shipped data: figures/, reports/ and th
 test: setup-test ## Run the layer contracts (import-linter) and the whole test suite (unit, doctests, notebooks)
 	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not e2e"
+
+# pyspark (about 400 MB) has a lock of its own, installed only by spark-test, never by setup, test or report.
+$(SPARK_STAMP): requirements-spark.lock $(TEST_STAMP)
+	@echo "installing requirements-spark.lock into $(VENV) with uv"
+	@$(UV_INSTALL) -r requirements-spark.lock
+	@touch $@
+
+spark-test: $(SPARK_STAMP) ## The Spark tests on a real local Spark (installs Java with apt and pyspark from its lock if missing)
+	@command -v java >/dev/null 2>&1 || { apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq openjdk-17-jre-headless >/dev/null; }
+	$(BIN)/pytest -m spark
 
 e2e: setup-test ## End-to-end test: JupyterLab in headless Chromium (installs Chromium with apt if missing)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }

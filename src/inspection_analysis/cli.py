@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from inspection_analysis.grades import FAILURE_DEFINITIONS
-from inspection_analysis.schema import ASSESSORS, SCALE_NAMES
+from inspection_analysis.schema import ASSESSORS, DATASET_ENGINES, SCALE_NAMES
 
 __all__ = ["main", "build_parser"]
 
@@ -60,7 +60,8 @@ def _cmd_report(args) -> int:
 
     result = run_report(data=args.data, out=args.out, failing=args.failing, confidence_level=args.confidence_level,
                         publish=args.publish, notebooks=not args.no_notebooks, force=args.force,
-                        accept_changed=args.accept_changed, progress=_progress)
+                        accept_changed=args.accept_changed, progress=_progress, cases=args.cases,
+                        engine=args.engine)
     _print_integrity(result.integrity_warnings)
     print(result.verdict_sentence)
     print(f"Report written to {result.html}")
@@ -284,6 +285,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-changed", action="store_true",
                    help="accept recorded data files whose checksum changed (recorded in the report); "
                         "without it the command exits 1 after writing the report")
+    p.add_argument("--cases", metavar="PATH", help="a case-level Parquet file or dataset (a folder, or for Spark a "
+                                                  "URI or table) counted where it lives, instead of data/raw/")
+    p.add_argument("--engine", choices=(*DATASET_ENGINES, "pandas"), default=DATASET_ENGINES[0],
+                   help="how --cases is counted (default %(default)s); spark needs the spark extra, pandas reads "
+                        "any case-level file type with the usual loader")
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("validate", help="check case-level files; print every problem")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Problem", "AuditDataError", "AuditDataWarning", "FIRST_DATA_ROW", "MAX_PROBLEMS_PER_RULE",
-           "problems_from_mask"]
+           "problems_from_mask", "missing_column_problems", "duplicate_problems"]
 
 #: At most this many problems are listed per rule; the rest are counted.
 MAX_PROBLEMS_PER_RULE = 50
@@ -122,6 +122,70 @@ class AuditDataError(Exception):
 
 class AuditDataWarning(UserWarning):
     """Something in an input file was handled but the user should know (e.g. ignored trailing blank rows)."""
+
+
+def missing_column_problems(frame: pd.DataFrame, file: str, required, headings=None, hint: str = "") -> list[Problem]:
+    """One problem (at row 1, the header row) per required column absent from ``frame``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows read (only its columns are looked at).
+    file : str
+        The file name.
+    required : iterable of str
+        The columns that must be present.
+    headings : iterable of str, optional
+        The headings as found in the file (by default ``frame.columns``).
+    hint : str, default ""
+        Text that follows ``a column 'NAME'`` in each problem.
+
+    Returns
+    -------
+    list of Problem
+
+    Examples
+    --------
+    >>> [str(p) for p in missing_column_problems(pd.DataFrame(columns=["case_id"]), "a.csv", ["grade"])]
+    ["a.csv, row 1, column 'grade': expected a column 'grade'; headings found: case_id"]
+    """
+    found = ", ".join(map(str, frame.columns if headings is None else headings))
+    return [Problem(file, 1, col, None, f"a column {col!r}{hint}; headings found: {found}")
+            for col in required if col not in frame.columns]
+
+
+def duplicate_problems(rows, expected: str) -> list[Problem]:
+    """One problem per row whose ``case_id`` repeats within its round, naming the other listed rows with that id.
+
+    Parameters
+    ----------
+    rows : iterable of (str, int, str, str)
+        The repeated rows: file name, spreadsheet row, ``round_id`` and
+        ``case_id``, in the order they are to be listed.
+    expected : str
+        What was expected, with ``{round_id}`` to fill in (the rule's text in
+        :data:`~inspection_analysis.schema.CASE_RULES`).
+
+    Returns
+    -------
+    list of Problem
+
+    Examples
+    --------
+    >>> [p.expected for p in duplicate_problems([("a.csv", 2, "q1", "A1"), ("b.csv", 5, "q1", "A1")], "unique in {round_id}")]
+    ['unique in q1 (also at b.csv row 5)', 'unique in q1 (also at a.csv row 2)']
+    """
+    rows = list(rows)
+    where = [f"{file} row {row}" for file, row, _, _ in rows]
+    at: dict[tuple[str, str], list[str]] = {}
+    for (_, _, rid, cid), w in zip(rows, where):
+        at.setdefault((rid, cid), []).append(w)
+    problems = []
+    for (file, row, rid, cid), w in zip(rows, where):
+        others = [o for o in at[rid, cid] if o != w]
+        problems.append(Problem(file, row, "case_id", cid, expected.format(round_id=rid)
+                                + (f" (also at {', '.join(others)})" if others else ""), identifier=True))
+    return problems
 
 
 def problems_from_mask(mask, *, file: str, column: str | None, values, expected, rows=None) -> tuple[list[Problem], int]:

@@ -10,13 +10,15 @@ files); criterion values; assessors; statuses of published figures.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from inspection_analysis.grades import GRADE_COUNT_COLUMNS, SCALES
+from inspection_analysis.grades import GRADE_COUNT_COLUMNS, GRADES, SCALES
 
 __all__ = [
     "ROUNDS_COLUMNS",
     "ROLES",
     "ASSESSORS",
+    "DATASET_ENGINES",
     "SCALE_NAMES",
     "CASE_REQUIRED_COLUMNS",
     "CASE_OPTIONAL_COLUMNS",
@@ -36,6 +38,12 @@ __all__ = [
     "COUNT_COLUMNS",
     "COUNTS_TRAILING_COLUMNS",
     "DATA_KINDS",
+    "CaseRule",
+    "CASE_RULES",
+    "CASE_RULE",
+    "SPREADSHEET_RULES",
+    "WHITESPACE",
+    "normalise_text",
     "is_criterion_column",
     "is_date_column",
     "is_known_case_column",
@@ -52,6 +60,9 @@ ROUNDS_COLUMNS: tuple[str, ...] = (
 ROLES: tuple[str, ...] = ("audit", "regrade")
 ASSESSORS: tuple[str, ...] = ("inspectorate", "force_audit", "force_self_assessment")
 SCALE_NAMES: tuple[str, ...] = tuple(SCALES)
+#: The engines that count a case-level Parquet dataset where it lives: ``duckdb`` (the default) and ``spark``
+#: (the ``spark`` extra). ``report --engine`` adds ``pandas`` (read with ``load_cases``, any file type).
+DATASET_ENGINES: tuple[str, ...] = ("duckdb", "spark")
 #: Round ids: lower-case letters, digits and single hyphens, e.g. ``mps-2017-q3``.
 ROUND_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -110,6 +121,96 @@ PUBLISHED_STATUSES: tuple[str, ...] = ("primary", "variant", "inconsistent")
 COUNT_COLUMNS: tuple[str, ...] = ("n", "failures", *GRADE_COUNT_COLUMNS.values())
 COUNTS_TRAILING_COLUMNS: tuple[str, ...] = ("failing", "data_kind", "failures_source")
 DATA_KINDS: tuple[str, ...] = ("published", "case-level", "synthetic")
+
+
+# --- the rules every case-level row must pass, on every engine ------------------------------------
+@dataclass(frozen=True)
+class CaseRule:
+    """One rule for case-level rows, applied alike by the pandas, DuckDB and Spark paths.
+
+    Attributes
+    ----------
+    name : str
+        A stable identifier, e.g. ``"grade_unknown"``.
+    kind : str
+        What is checked: ``"column"`` (the ``columns`` are present),
+        ``"unknown"`` (a non-empty cell, normalised, is one of ``allowed``),
+        ``"empty"`` (the cell is not missing or blank), ``"scale"`` (the grade
+        is on the scale of its round in the registry), ``"duplicate"`` (the
+        ``case_id`` appears once in its round).
+    columns : tuple of str
+        The columns the rule reads; ``("crit_*",)`` stands for every criterion column.
+    expected : str
+        What a problem says was expected (``{round_id}`` is filled in); for
+        the ``"column"`` rule, the hint that follows ``a column 'NAME'``.
+    allowed : tuple of str, optional
+        The allowed values after normalising (``None``: the rounds registry's
+        ids, or no list at all).
+
+    Examples
+    --------
+    >>> CASE_RULE["grade_empty"].expected
+    'a grade (the cell is empty)'
+    """
+
+    name: str
+    kind: str
+    columns: tuple[str, ...]
+    expected: str
+    allowed: tuple[str, ...] | None = None
+
+
+_ROUND_EXPECTED = ("a round_id registered in data/rounds.csv (for a new quarter: check it with "
+                   "`inspection-analysis validate FILE --round ID`, then add it with `add-quarter`)")
+
+#: The case-level rules, in the order their problems are listed within a file.
+#: Criterion and ``synthetic`` checks follow the file's column order.
+CASE_RULES: tuple[CaseRule, ...] = (
+    CaseRule("column_missing", "column", CASE_REQUIRED_COLUMNS, " (or a heading mapped to it in the column mapping)"),
+    CaseRule("round_id_unknown", "unknown", ("round_id",), _ROUND_EXPECTED),
+    CaseRule("round_id_empty", "empty", ("round_id",), "a round_id (the cell is empty)"),
+    CaseRule("case_id_empty", "empty", ("case_id",), "a case_id (the cell is empty)"),
+    CaseRule("case_type_unknown", "unknown", ("case_type",), "one of: " + ", ".join(CASE_TYPES) + ", or empty",
+             CASE_TYPES),
+    CaseRule("grade_unknown", "unknown", ("grade",),
+             "one of: " + ", ".join(GRADES) + " (or a spelling listed under [values.grade] in the column mapping)",
+             GRADES),
+    CaseRule("grade_empty", "empty", ("grade",), "a grade (the cell is empty)"),
+    CaseRule("grade_off_scale", "scale", ("round_id", "grade"),
+             "good, requires improvement or inadequate: 'adequate' is not on the 3-point scale of this round"),
+    CaseRule("criterion_unknown", "unknown", (CRITERION_PREFIX + "*",),
+             "one of: " + ", ".join(CRITERION_VALUES) + ", or empty if not recorded", CRITERION_VALUES),
+    CaseRule("synthetic_unknown", "unknown", ("synthetic",), "True or False", ("false", "true")),
+    CaseRule("synthetic_empty", "empty", ("synthetic",), "True or False"),
+    CaseRule("case_id_duplicate", "duplicate", ("round_id", "case_id"), "a case_id unique within round {round_id}"),
+)
+
+#: Rules only the spreadsheet loader (:func:`~inspection_analysis.io.load_cases`) applies: they concern the
+#: layout of a file typed by hand (blank rows between cases, two headings read as one column) or columns
+#: that do not change the counts (dates).
+SPREADSHEET_RULES: tuple[str, ...] = ("blank_row", "heading_clash", "date_invalid")
+
+#: Every character Python's ``str.strip`` and ``str.split`` treat as whitespace (none lies above U+3000),
+#: for engines that trim in SQL as pandas does in Python.
+WHITESPACE: str = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+#: Each rule by name.
+CASE_RULE: dict[str, CaseRule] = {rule.name: rule for rule in CASE_RULES}
+
+
+def normalise_text(value: str) -> str:
+    """Case-fold, trim and collapse internal whitespace: ``" Requires  Improvement "`` -> ``"requires improvement"``.
+
+    Every engine reads a cell against the allowed values of :data:`CASE_RULES` in this form (DuckDB and Spark
+    with SQL ``lower``, the same as case-folding for the ASCII spellings the rules allow).
+
+    Examples
+    --------
+    >>> normalise_text(" Requires  Improvement ")
+    'requires improvement'
+    """
+    return " ".join(str(value).split()).casefold()
+
 
 _CANONICAL = frozenset(CASE_REQUIRED_COLUMNS + CASE_OPTIONAL_COLUMNS)
 _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")

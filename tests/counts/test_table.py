@@ -144,23 +144,35 @@ def test_duckdb_checks_rows(tmp_path, cases):
     with pytest.raises(AuditDataError) as exc:
         to_counts(tmp_path / "bad.parquet", rounds=load_rounds())
     found = [(p.file, p.row, p.column, p.value) for p in exc.value.problems]
-    # parquet row 4 (0-based) is spreadsheet-style row 6; duplicate 'a' in mps-2017-q4
-    assert found == [("bad.parquet", 6, "grade", "excelent"), ("bad.parquet", None, "case_id", "a")]
+    # parquet row 4 (0-based) is spreadsheet-style row 6; as in load_cases, duplicates wait until the other rules pass
+    assert found == [("bad.parquet", 6, "grade", "excelent")]
+    cases.loc[4, "grade"] = "good"
+    cases.to_parquet(tmp_path / "bad.parquet")
+    with pytest.raises(AuditDataError) as exc:
+        to_counts(tmp_path / "bad.parquet", rounds=load_rounds())
+    # 'a' in mps-2017-q4 at parquet rows 0 and 5: spreadsheet rows 2 and 7
+    assert [(p.row, p.value, p.expected) for p in exc.value.problems] == [
+        (2, "a", "a case_id unique within round mps-2017-q4 (also at bad.parquet row 7)"),
+        (7, "a", "a case_id unique within round mps-2017-q4 (also at bad.parquet row 2)")]
 
 
 def test_duckdb_duplicates_across_files_and_only_within_a_round(tmp_path):
     # "a" is in mps-2017-q3 and in mps-2017-q4 (allowed: different rounds); "b" appears three times in
-    # mps-2017-q4, twice in one file and once in another; "c" twice in mps-2017-q3. Expected, in (round, case) order:
-    # (mps-2017-q3, c, 2 times), (mps-2017-q4, b, 3 times).
+    # mps-2017-q4, twice in one file (rows 4, 5) and once in another (row 2); "c" twice in mps-2017-q3 (two.parquet
+    # rows 3, 4). Expected, in file and row order, each naming the other rows:
     pd.DataFrame({"round_id": ["mps-2017-q3", "mps-2017-q4", "mps-2017-q4", "mps-2017-q4"],
                   "case_id": ["a", "a", "b", "b"], "grade": "good"}).to_parquet(tmp_path / "one.parquet")
     pd.DataFrame({"round_id": ["mps-2017-q4", "mps-2017-q3", "mps-2017-q3"],
                   "case_id": ["b", "c", "c"], "grade": "inadequate"}).to_parquet(tmp_path / "two.parquet")
     with pytest.raises(AuditDataError) as exc:
         to_counts(tmp_path, rounds=load_rounds())
-    found = [(p.column, p.value, p.expected) for p in exc.value.problems]
-    assert found == [("case_id", "c", "a case_id unique within round mps-2017-q3 (it appears 2 times)"),
-                     ("case_id", "b", "a case_id unique within round mps-2017-q4 (it appears 3 times)")]
+    found = [(p.file, p.row, p.value, p.expected) for p in exc.value.problems]
+    q3, q4 = "a case_id unique within round mps-2017-q3", "a case_id unique within round mps-2017-q4"
+    assert found == [("one.parquet", 4, "b", q4 + " (also at one.parquet row 5, two.parquet row 2)"),
+                     ("one.parquet", 5, "b", q4 + " (also at one.parquet row 4, two.parquet row 2)"),
+                     ("two.parquet", 2, "b", q4 + " (also at one.parquet row 4, one.parquet row 5)"),
+                     ("two.parquet", 3, "c", q3 + " (also at two.parquet row 4)"),
+                     ("two.parquet", 4, "c", q3 + " (also at two.parquet row 3)")]
 
 
 def test_loaded_cases_count_like_frames(tmp_path, cases):

@@ -2,5 +2,6 @@
 
 ``table`` holds :func:`to_counts` and the counts-table contract (checking it,
 combining published and case-level sources); ``parquet`` counts a Parquet file
-or dataset inside DuckDB.
+or dataset inside DuckDB and ``spark`` on Apache Spark, both applying the rules
+of :data:`~inspection_analysis.schema.CASE_RULES` through ``dataset_checks``.
 """

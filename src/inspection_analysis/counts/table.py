@@ -2,8 +2,9 @@
 
 Every downstream statistic needs, per group, only ``n``, ``failures`` and the
 per-grade counts. Case-level frames are counted with a pandas group-by;
-Parquet files or folders are counted inside DuckDB (embedded, no server), with
-the row checks pushed into SQL; published frames are read off, never imputed.
+Parquet files or folders are counted inside DuckDB (embedded, no server) or
+on Spark, with the row checks run there first; published frames are read off,
+never imputed.
 """
 
 from __future__ import annotations
@@ -17,25 +18,29 @@ import pandas as pd
 
 from inspection_analysis.counts.parquet import parquet_long_counts
 from inspection_analysis.grades import DEFAULT_FAILING, GRADE_COUNT_COLUMNS, GRADE_DTYPE, GRADES, failure_definition
-from inspection_analysis.schema import COUNT_COLUMNS, COUNTS_TRAILING_COLUMNS
+from inspection_analysis.schema import COUNT_COLUMNS, COUNTS_TRAILING_COLUMNS, DATASET_ENGINES
 
-__all__ = ["to_counts", "as_counts", "check_counts_table", "combine_counts"]
+__all__ = ["to_counts", "counts_from_long", "as_counts", "check_counts_table", "combine_counts", "ENGINES"]
+
+#: The engines that count a Parquet path (:data:`~inspection_analysis.schema.DATASET_ENGINES`).
+ENGINES: tuple[str, ...] = DATASET_ENGINES
 
 _GRADE_COLS = list(GRADE_COUNT_COLUMNS.values())
 
 
 def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAILING, *,
-              rounds: pd.DataFrame | None = None) -> pd.DataFrame:
+              rounds: pd.DataFrame | None = None, engine: str | None = None, spark=None) -> pd.DataFrame:
     """Count case files per group: ``n``, ``failures`` and each grade.
 
     Parameters
     ----------
-    data : pandas.DataFrame, str or path-like
+    data : pandas.DataFrame, pyspark.sql.DataFrame, str or path-like
         A case-level frame (from :func:`~inspection_analysis.io.load_cases`
         or :func:`~inspection_analysis.io.synthetic.make_synthetic_cases`), a
         published frame (from :func:`~inspection_analysis.io.load_published`),
-        or the path of a Parquet file or folder of Parquet files (counted in
-        DuckDB).
+        the path of a Parquet file or folder of Parquet files (counted in
+        DuckDB unless ``engine`` says otherwise), or a Spark DataFrame
+        (counted on Spark).
     by : str or iterable of str, default ("round_id",)
         The grouping columns.
     failing : str or iterable of str, default DEFAULT_FAILING
@@ -45,8 +50,20 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     rounds : pandas.DataFrame, optional
         The rounds registry (``load_rounds()``), for ordering rounds in time
         and for checking a Parquet input's ``round_id`` (required for a
-        Parquet input). Without it, rounds are sorted by their id, or by the
-        categories of a categorical ``round_id`` (as ``load_cases`` gives).
+        Parquet input or a Spark DataFrame). Without it, rounds are sorted by
+        their id, or by the categories of a categorical ``round_id`` (as
+        ``load_cases`` gives).
+    engine : {None, "duckdb", "spark"}, optional
+        How a path is counted: ``"duckdb"`` (the default) inside DuckDB,
+        ``"spark"`` on Spark by
+        :func:`~inspection_analysis.counts.spark.spark_long_counts` (pyspark,
+        the ``spark`` extra, is imported only then; a Spark DataFrame is
+        always counted so). Both apply the rules of
+        :data:`~inspection_analysis.schema.CASE_RULES`, as ``load_cases``
+        does, and give the table the pandas path gives.
+    spark : pyspark.sql.SparkSession, optional
+        For ``engine="spark"`` with a path: the session to read it with (by
+        default the active one, else a local one).
 
     Returns
     -------
@@ -68,12 +85,13 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     ------
     ValueError
         For an empty ``by``, a ``by`` column not in the data, unknown or
-        missing grades, or a group mixing synthetic and real rows.
+        missing grades, or a group mixing synthetic and real rows; for an
+        ``engine`` not in :data:`ENGINES`, or one given with a pandas frame.
     TypeError
         If ``data`` is neither a DataFrame nor a path.
     inspection_analysis.io.AuditDataError
-        For a Parquet input failing the row checks (unknown grade, round not
-        registered, duplicate case_id within a round).
+        For a Parquet input or a Spark DataFrame failing a rule of
+        :data:`~inspection_analysis.schema.CASE_RULES` (nothing is counted then).
 
     Notes
     -----
@@ -97,13 +115,21 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     """
     by = _check_by(by)
     fails = failure_definition(failing)
-    if isinstance(data, str | os.PathLike):
-
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    spark_frame = type(data).__module__.startswith("pyspark.")
+    if isinstance(data, str | os.PathLike) or spark_frame:
         if rounds is None:
-            raise ValueError("counting a Parquet dataset needs the rounds registry: pass rounds=")
-        order = rounds["round_id"].tolist()
-        long, kinds = parquet_long_counts(Path(data), by, order)
-        return _finish(_wide_from_long(long, kinds, by, fails), by, fails, order)
+            raise ValueError("counting a Parquet dataset or a Spark DataFrame needs the rounds registry: pass rounds=")
+        if engine == "spark" or spark_frame:
+            from inspection_analysis.counts.spark import spark_long_counts
+
+            long = spark_long_counts(data, by, rounds, spark=spark)
+        else:
+            long = parquet_long_counts(Path(data), by, rounds)
+        return counts_from_long(long, by, fails, order=_order(rounds))
+    if engine is not None:
+        raise ValueError(f"engine={engine!r} applies to a path; a pandas DataFrame is counted with pandas")
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a DataFrame or the path of a Parquet file or folder, got {type(data).__name__}")
     if "n_cases" in data.columns and "status" in data.columns:
@@ -114,6 +140,46 @@ def to_counts(data, by: str | Iterable[str] = ("round_id",), failing=DEFAULT_FAI
     else:
         order = _order(rounds) if "round_id" in by else None
     return _finish(_case_wide(data, by, fails), by, fails, order)
+
+
+def counts_from_long(long: pd.DataFrame, by: str | Iterable[str], failing=DEFAULT_FAILING, *,
+                     order: list[str] | None = None) -> pd.DataFrame:
+    """The counts table from rows already counted elsewhere: one per group, grade and synthetic flag.
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        Columns ``by``, ``grade`` (canonical grades), ``synthetic`` (bool)
+        and ``count``, as an engine that validated and grouped the rows
+        returns them (DuckDB or Spark).
+    by : str or iterable of str
+        The grouping columns.
+    failing : str or iterable of str, default DEFAULT_FAILING
+        The failure definition.
+    order : list of str, optional
+        The registry's round ids, to put rounds in registry order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The counts table, as :func:`to_counts` returns it.
+
+    Raises
+    ------
+    ValueError
+        If a group mixes synthetic and real rows.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"round_id": ["r2", "r1", "r2"], "grade": ["good", "inadequate", "inadequate"],
+    ...                      "synthetic": False, "count": [3, 1, 2]})
+    >>> counts_from_long(long, "round_id", order=["r1", "r2"])[["round_id", "n", "failures"]].values.tolist()
+    [['r1', 1, 1], ['r2', 5, 2]]
+    """
+    by, fails = _check_by(by), failure_definition(failing)
+    flags = long.groupby(by, sort=False, dropna=False, observed=True)["synthetic"].agg(["all", "any"]).reset_index()
+    wide = _wide_from_long(long[[*by, "grade", "count"]], _data_kinds(flags, by), by, fails)
+    return _finish(wide, by, fails, order)
 
 
 def _check_by(by) -> list[str]:

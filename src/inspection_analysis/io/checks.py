@@ -13,20 +13,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from inspection_analysis.errors import AuditDataError, Problem, problems_from_mask
+from inspection_analysis.errors import AuditDataError, Problem, missing_column_problems, problems_from_mask
 from inspection_analysis.grades import GRADE_DTYPE, GRADES
 from inspection_analysis.io.codepoints import hidden_characters
 from inspection_analysis.schema import (
-    CASE_REQUIRED_COLUMNS,
+    CASE_RULE,
     CASE_TYPES,
     CRITERION_VALUES,
     is_criterion_column,
     is_date_column,
     is_known_case_column,
+    normalise_text,
 )
 
-__all__ = ["Findings", "missing_column_problems", "check_allowed", "strip_text", "normalise_text", "canonical_name",
-           "reads_as_categorical", "is_id_heading", "holds_case_headings", "rename_columns", "validate_case_frame"]
+__all__ = ["RULES", "Findings", "check_allowed", "strip_text", "canonical_name", "reads_as_categorical", "is_id_heading",
+           "holds_case_headings", "rename_columns", "validate_case_frame"]
+
+#: The rules :func:`validate_case_frame` applies (with ``load_cases``'s duplicate check across files): those of
+#: :data:`~inspection_analysis.schema.CASE_RULES` and the spreadsheet-only ones.
+RULES: tuple[str, ...] = (
+    "heading_clash", "column_missing", "blank_row", "round_id_unknown", "round_id_empty", "case_id_empty",
+    "case_type_unknown", "grade_unknown", "grade_empty", "grade_off_scale", "criterion_unknown", "synthetic_unknown",
+    "synthetic_empty", "date_invalid", "case_id_duplicate",
+)
 
 
 _CASE_TYPE_DTYPE = pd.CategoricalDtype(CASE_TYPES)
@@ -60,30 +69,12 @@ def strip_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(lambda s: s.str.strip().replace("", None))
 
 
-def missing_column_problems(frame: pd.DataFrame, file: str, required, headings=None, hint: str = "") -> list[Problem]:
-    """One problem (at row 1, the header row) per required column absent from ``frame``."""
-    found = ", ".join(map(str, frame.columns if headings is None else headings))
-    return [Problem(file, 1, col, None, f"a column {col!r}{hint}; headings found: {found}")
-            for col in required if col not in frame.columns]
-
-
 def check_allowed(frame: pd.DataFrame, file: str, col: str, allowed, *, required: bool = True) -> tuple[list[Problem], int]:
     """Problems for cells of ``col`` not in ``allowed`` (and empty cells when ``required``)."""
     values = frame[col]
     bad = (~values.isin(list(allowed)) & values.notna()) | (values.isna() if required else False)
     expected = "one of: " + ", ".join(allowed) + ("" if required else ", or empty")
     return problems_from_mask(bad.to_numpy(), file=file, column=col, values=values, expected=expected)
-
-
-def normalise_text(value: str) -> str:
-    """Case-fold, trim and collapse internal whitespace: ``" Requires  Improvement "`` -> ``"requires improvement"``.
-
-    Examples
-    --------
-    >>> normalise_text(" Requires  Improvement ")
-    'requires improvement'
-    """
-    return " ".join(str(value).split()).casefold()
 
 
 def canonical_name(heading: str, mapping) -> str:
@@ -122,7 +113,7 @@ def is_id_heading(heading: str, mapping) -> bool:
 
 def holds_case_headings(headings, mapping) -> bool:
     """True when ``headings`` (a sheet's row 1) hold every required case column, directly or through ``mapping``."""
-    return set(CASE_REQUIRED_COLUMNS) <= {canonical_name(h, mapping) for h in headings}
+    return set(CASE_RULE["column_missing"].columns) <= {canonical_name(h, mapping) for h in headings}
 
 
 def _coded(values: pd.Series, allowed, lookup: dict[str, str]):
@@ -177,14 +168,17 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
     kept = [h for h in raw.columns if not any(p.column == h for p in clash)]
     heading = {rename[h]: h for h in kept}
     frame = raw.loc[:, kept].rename(columns=rename)
-    missing = missing_column_problems(frame, file, CASE_REQUIRED_COLUMNS, raw.columns,
-                                      " (or a heading mapped to it in the column mapping)")
+    missing = missing_column_problems(frame, file, CASE_RULE["column_missing"].columns, raw.columns,
+                                      CASE_RULE["column_missing"].expected)
     found.problems += missing
     if missing:
         return None, found
     values = mapping.values if mapping is not None else {}
     out, empties, checks = {}, [], []
     round_ids = registry["round_id"].tolist()
+
+    def expected(name):
+        return CASE_RULE[name].expected
 
     def categorical(col, allowed, lookup, dtype, unknown, empty=None):
         codes, bad, blank, notes = _coded(frame[col], allowed, lookup)
@@ -196,28 +190,22 @@ def validate_case_frame(raw: pd.DataFrame, file: str, mapping, registry: pd.Data
         return codes
 
     rcodes = categorical("round_id", round_ids, values.get("round_id", {}), pd.CategoricalDtype(round_ids),
-                         "a round_id registered in data/rounds.csv (for a new quarter: check it with "
-                         "`inspection-analysis validate FILE --round ID`, then add it with `add-quarter`)",
-                         "a round_id (the cell is empty)")
+                         expected("round_id_unknown"), expected("round_id_empty"))
     out["case_id"] = _trimmed(frame["case_id"])
     empties.append(out["case_id"].isna().to_numpy())
-    checks.append((empties[-1], "case_id", "a case_id (the cell is empty)"))
+    checks.append((empties[-1], "case_id", expected("case_id_empty")))
     if "case_type" in frame.columns:
-        categorical("case_type", CASE_TYPES, values.get("case_type", {}), _CASE_TYPE_DTYPE,
-                    "one of: " + ", ".join(CASE_TYPES) + ", or empty")
-    gcodes = categorical("grade", GRADES, values.get("grade", {}), GRADE_DTYPE,
-                         "one of: " + ", ".join(GRADES) + " (or a spelling listed under [values.grade] in the column mapping)",
-                         "a grade (the cell is empty)")
+        categorical("case_type", CASE_TYPES, values.get("case_type", {}), _CASE_TYPE_DTYPE, expected("case_type_unknown"))
+    gcodes = categorical("grade", GRADES, values.get("grade", {}), GRADE_DTYPE, expected("grade_unknown"),
+                         expected("grade_empty"))
     three = np.append(registry["scale"].to_numpy() == "3-point", False)  # by round code; code -1 (unknown): False
-    checks.append(((gcodes == GRADES.index("adequate")) & three[rcodes], "grade",
-                   "good, requires improvement or inadequate: 'adequate' is not on the 3-point scale of this round"))
+    checks.append(((gcodes == GRADES.index("adequate")) & three[rcodes], "grade", expected("grade_off_scale")))
     for col in frame.columns:
         if is_criterion_column(col):
-            categorical(col, CRITERION_VALUES, values.get("criteria", {}), _CRITERION_DTYPE,
-                        "one of: " + ", ".join(CRITERION_VALUES) + ", or empty if not recorded")
+            categorical(col, CRITERION_VALUES, values.get("criteria", {}), _CRITERION_DTYPE, expected("criterion_unknown"))
         elif col == "synthetic":
-            codes = categorical(col, ("false", "true"), {}, pd.CategoricalDtype(["false", "true"]), "True or False",
-                                "True or False")
+            codes = categorical(col, ("false", "true"), {}, pd.CategoricalDtype(["false", "true"]),
+                                expected("synthetic_unknown"), expected("synthetic_empty"))
             out[col] = codes == 1
         elif is_date_column(col):
             text = _trimmed(frame[col]).astype("str")

@@ -14,8 +14,7 @@ from pathlib import Path
 from inspection_analysis import paths
 from inspection_analysis.errors import AuditDataError, Problem
 from inspection_analysis.grades import GRADES
-from inspection_analysis.io.checks import normalise_text
-from inspection_analysis.schema import CASE_TYPES, CRITERION_VALUES, is_known_case_column
+from inspection_analysis.schema import CASE_TYPES, CRITERION_VALUES, is_known_case_column, normalise_text
 
 __all__ = ["ColumnMapping", "load_mapping"]
 

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis import paths
-from inspection_analysis.errors import problems_from_mask
-from inspection_analysis.io.checks import Findings, check_allowed, missing_column_problems, strip_text
+from inspection_analysis.errors import missing_column_problems, problems_from_mask
+from inspection_analysis.io.checks import Findings, check_allowed, strip_text
 from inspection_analysis.io.read import read_table
 from inspection_analysis.schema import ASSESSORS, ROLES, ROUND_ID_PATTERN, ROUNDS_COLUMNS, SCALE_NAMES
 

@@ -191,7 +191,8 @@ def _recover_interrupted(data: Path) -> None:
                               "not write there to finish it: run any inspection-analysis command as a user who may")
 
 
-def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILING) -> ProjectState:
+def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILING,
+                 cases: str | os.PathLike | None = None, engine: str = "duckdb") -> ProjectState:
     """Load the data folder: registry, published figures, recorded case-level files, and the combined counts table.
 
     Parameters
@@ -202,6 +203,16 @@ def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILI
     failing : str or iterable of str, optional
         The failure definition the counts table uses; default requires
         improvement or inadequate.
+    cases : str or path-like, optional
+        A case-level Parquet file or dataset (a folder, or for Spark a URI
+        such as ``s3://...`` or a table name) counted instead of the recorded
+        case-level files of ``raw/``.
+        It is not in the manifest, so it has no checksum in ``files``.
+    engine : {"duckdb", "spark", "pandas"}, default "duckdb"
+        How ``cases`` is counted: inside DuckDB or on Spark (see
+        :func:`~inspection_analysis.counts.table.to_counts`), or read with
+        :func:`~inspection_analysis.io.load_cases` (any file type) and
+        counted with pandas. Every engine applies the same rules.
 
     Returns
     -------
@@ -236,10 +247,10 @@ def load_project(data: str | os.PathLike | None = None, *, failing=DEFAULT_FAILI
     data = paths.data_folder(data).root
     _recover_interrupted(data)
     with data_lock(data, exclusive=False):
-        return _read(data, failing)
+        return _read(data, failing, cases, engine)
 
 
-def _read(data: Path, failing) -> ProjectState:
+def _read(data: Path, failing, cases, engine: str) -> ProjectState:
     layout = paths.data_folder(data)
     rounds_file, published_file = layout.rounds, layout.published
     rounds = load_rounds(rounds_file)
@@ -251,6 +262,30 @@ def _read(data: Path, failing) -> ProjectState:
         raise AuditDataError(problems)
     status = check_manifest(data)
     files = [rounds_file, published_file]
+    frames: dict[str, pd.DataFrame] = {}
+    if cases is None:
+        frames = _recorded_cases(data, manifest, status, rounds, files)
+        case_counts = (to_counts(pd.concat(frames.values(), ignore_index=True), failing=failing, rounds=rounds)
+                       if frames else None)
+    elif engine == "pandas":
+        case_counts = to_counts(load_cases(cases, rounds=rounds), failing=failing)
+    else:
+        case_counts = to_counts(cases, failing=failing, rounds=rounds, engine=engine)
+    case_rounds: list[str] = []
+    if case_counts is not None:
+        counts = combine_counts(counts, case_counts)
+        case_rounds = sorted(case_counts.loc[case_counts["n"] > 0, "round_id"].astype(str).unique())
+    synth_dir = layout.synthetic
+    synth_files = sorted(synth_dir.glob("*_case_files_synthetic.csv")) if synth_dir.is_dir() else []
+    synthetic = load_cases(synth_files[0], rounds=rounds) if synth_files else None
+    files += synth_files[:1]
+    return ProjectState(data, rounds, published, counts, synthetic, files, case_rounds, status,
+                        integrity_warnings(status), frames)
+
+
+def _recorded_cases(data: Path, manifest: pd.DataFrame, status: pd.DataFrame, rounds: pd.DataFrame,
+                    files: list[Path]) -> dict[str, pd.DataFrame]:
+    """The validated frame of each recorded case-level file, by round (each read file is appended to ``files``)."""
     changed = {r.path: [Problem(r.path, None, None, None, "the file as add-quarter recorded it: it has changed since "
                                 f"(SHA-256 recorded {r.expected[:12]}..., now {r.actual[:12]}...)")]
                for r in status.itertuples() if r.status == "changed"}
@@ -268,14 +303,4 @@ def _read(data: Path, failing) -> ProjectState:
         files.append(file)
     if problems:
         raise AuditDataError(problems, omitted)
-    case_rounds: list[str] = []
-    if frames:
-        case_counts = to_counts(pd.concat(frames.values(), ignore_index=True), failing=failing, rounds=rounds)
-        counts = combine_counts(counts, case_counts)
-        case_rounds = sorted(case_counts.loc[case_counts["n"] > 0, "round_id"].astype(str).unique())
-    synth_dir = layout.synthetic
-    synth_files = sorted(synth_dir.glob("*_case_files_synthetic.csv")) if synth_dir.is_dir() else []
-    synthetic = load_cases(synth_files[0], rounds=rounds) if synth_files else None
-    files += synth_files[:1]
-    return ProjectState(data, rounds, published, counts, synthetic, files, case_rounds, status,
-                        integrity_warnings(status), frames)
+    return frames

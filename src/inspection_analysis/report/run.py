@@ -172,6 +172,8 @@ def run_report(
     force: str = FORCE,
     accept_changed: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    cases: str | os.PathLike | None = None,
+    engine: str = "duckdb",
 ) -> ReportResult:
     """Write the figures, summary tables and HTML report, and return the verdict.
 
@@ -204,6 +206,12 @@ def run_report(
         exits non-zero on a changed file unless this is given.
     progress : callable, optional
         Called as ``progress(step, total, what)`` before each long step.
+    cases : str or path-like, optional
+        A case-level Parquet file or dataset counted instead of ``raw/`` (see
+        :func:`~inspection_analysis.project.state.load_project`). The
+        notebooks are then not run: they read the data folder's recorded files.
+    engine : {"duckdb", "spark", "pandas"}, default "duckdb"
+        How ``cases`` is counted; only the counts table comes back from the engine.
 
     Returns
     -------
@@ -244,9 +252,12 @@ def run_report(
     root = Path(out).resolve() if out is not None else paths.project_root()
     with staged_outputs(root) as stage:  # nothing appears under root unless every step succeeds
         # The notebooks run in the background, in their own kernels, while the report is computed.
-        batch = _start_notebooks(stage / "reports" / "notebooks", data_dir) if notebooks else None
+        # They read the data folder's recorded files, so they are not run for a dataset given as ``cases``.
+        batch = _start_notebooks(stage / "reports" / "notebooks", data_dir) if notebooks and cases is None else None
         try:
-            staged = _report(data_dir, stage, failing, confidence_level, publish, force, accept_changed, say, batch)
+            say(1, _STEPS, "loading, validating and checksumming the data")
+            inputs = load_project(data_dir, failing=failing, cases=cases, engine=engine)
+            staged = _report(inputs, stage, failing, confidence_level, publish, force, accept_changed, say, batch)
         finally:
             if batch is not None:
                 batch.cancel()  # after an error: run no more notebooks; a no-op once they are done
@@ -254,11 +265,10 @@ def run_report(
                    files=tuple(sorted(root / p.relative_to(stage) for p in staged.files)))
 
 
-def _report(data_dir: Path, stage: Path, failing: str, confidence_level: float, publish: bool, force: str,
+def _report(inputs: ProjectState, stage: Path, failing: str, confidence_level: float, publish: bool, force: str,
             accept_changed: bool, say, batch) -> ReportResult:
-    """The steps of :func:`run_report`, writing under ``stage``; ``batch`` is the notebooks already running, or ``None``."""
-    say(1, _STEPS, "loading, validating and checksumming the data")
-    inputs = load_project(data_dir, failing=failing)
+    """The steps of :func:`run_report` after loading, writing under ``stage``; ``batch`` is the notebooks already
+    running, or ``None``."""
     if not (inputs.rounds["force"] == force).any():
         raise ValueError(f"--force {force!r} is not in the registry; forces: "
                          + ", ".join(sorted(set(inputs.rounds["force"]))))
