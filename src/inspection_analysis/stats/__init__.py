@@ -21,8 +21,9 @@ from inspection_analysis.stats.differences import diff_ci
 from inspection_analysis.stats.equivalence import equivalence_test
 from inspection_analysis.stats.funnel import FUNNEL_METHODS, funnel_limits
 from inspection_analysis.stats.homogeneity import homogeneity_test
-from inspection_analysis.stats.hypotests import change_test, critical_count, rate_test
+from inspection_analysis.stats.hypotests import change_test, critical_count
 from inspection_analysis.stats.multiplicity import adjust_pvalues
+from inspection_analysis.stats.one_rate import rate_test
 from inspection_analysis.stats.ordinal import grade_shift_test
 from inspection_analysis.stats.overdispersion import Overdispersion, overdispersion
 from inspection_analysis.stats.phases import PhasedLimits, phase_index, phased_p_chart_limits, phased_special_causes

@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from inspection_analysis.stats.checks import as_scalar_or_array
+
 __all__ = ["ConfidenceInterval", "IntervalEstimate", "TestResult", "ResultMixin"]
 
 
@@ -115,3 +117,15 @@ class TestResult(ResultMixin):
     pvalue: float | np.ndarray
     method: str
     alternative: str
+
+    @classmethod
+    def from_arrays(cls, statistic, pvalue, method: str, alternative: str) -> TestResult:
+        """The result of a vectorised test: floats for scalar input, and p-values clipped to [0, 1].
+
+        Examples
+        --------
+        >>> TestResult.from_arrays(np.array(2.5), np.array(1.0000000002), "score", "greater").pvalue
+        1.0
+        """
+        return cls(statistic=as_scalar_or_array(statistic), pvalue=as_scalar_or_array(np.clip(pvalue, 0.0, 1.0)),
+                   method=method, alternative=alternative)
