@@ -115,13 +115,16 @@ def manifest_csv(manifest: pd.DataFrame) -> bytes:
     return rows.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def check_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
+def check_manifest(data: str | os.PathLike | None = None, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
     """Compare every file recorded in the manifest with its checksum now.
 
     Parameters
     ----------
     data : str or path-like, optional
         The data folder (default the project's ``data/``).
+    manifest : pandas.DataFrame, optional
+        The folder's manifest as :func:`read_manifest` returned it, when the
+        caller has read it already; by default it is read here.
 
     Returns
     -------
@@ -141,7 +144,8 @@ def check_manifest(data: str | os.PathLike | None = None) -> pd.DataFrame:
     ['path', 'round_id', 'kind', 'expected', 'actual', 'status']
     """
     folder = paths.data_folder(data).root
-    manifest = read_manifest(folder)
+    if manifest is None:
+        manifest = read_manifest(folder)
     rows = []
     for entry in manifest.itertuples(index=False):
         file = folder / entry.path

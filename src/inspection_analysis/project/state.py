@@ -260,7 +260,7 @@ def _read(data: Path, failing, cases, engine: str) -> ProjectState:
     problems = _stray_problems(data, manifest)
     if problems:
         raise AuditDataError(problems)
-    status = check_manifest(data)
+    status = check_manifest(data, manifest)
     files = [rounds_file, published_file]
     frames: dict[str, pd.DataFrame] = {}
     if cases is None:
