@@ -25,3 +25,20 @@ def spark():
     session = local_spark_session(partitions=2)
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """Run the ``inspection-analysis`` command as a user types it, in a child process: ``cli("validate", path)``.
+
+    Keyword arguments: ``env`` (added to the environment), ``cwd`` and ``timeout`` (seconds, default 300).
+    Returns the :class:`subprocess.CompletedProcess`, with ``stdout`` and ``stderr`` as text.
+    """
+    import subprocess
+    import sys
+
+    def run(*args, env=None, cwd=None, timeout=300):
+        return subprocess.run([sys.executable, "-m", "inspection_analysis.cli", *args], capture_output=True, text=True,
+                              env={**os.environ, "MPLBACKEND": "Agg", **(env or {})}, cwd=cwd, timeout=timeout)
+
+    return run

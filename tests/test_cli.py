@@ -6,7 +6,6 @@ The report subcommand is tested end to end in test_report.py.
 """
 
 import math
-import os
 import shutil
 import subprocess
 import sys
@@ -16,18 +15,12 @@ import pytest
 
 from inspection_analysis import paths
 
-
-def _run(*args, env=None, cwd=None):
-    return subprocess.run([sys.executable, "-m", "inspection_analysis.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "MPLBACKEND": "Agg", **(env or {})}, timeout=300, cwd=cwd)
-
-
 SUBCOMMANDS = ["report", "validate", "compare", "trend", "plan", "add-quarter", "sample", "synth"]
 
 
 @pytest.mark.parametrize("sub", [None, *SUBCOMMANDS])
-def test_help(sub):
-    res = _run(*([sub] if sub else []), "--help")
+def test_help(sub, cli):
+    res = cli(*([sub] if sub else []), "--help")
     assert res.returncode == 0 and "usage: inspection-analysis" in res.stdout
 
 
@@ -40,53 +33,53 @@ def test_help_imports_nothing_heavy():
     assert res.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_version():
+def test_version(cli):
     from importlib.metadata import version
 
-    res = _run("--version")
+    res = cli("--version")
     assert res.returncode == 0 and res.stdout.strip() == f"inspection-analysis {version('inspection-analysis')}"
 
 
-def test_validate_good_and_bad(tmp_path):
+def test_validate_good_and_bad(tmp_path, cli):
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text("round_id,case_id,grade\nmps-2018,A1,good\nmps-2018,A2,inadequate\n")
     bad.write_text("round_id,case_id,grade\nmps-2018,DUPSECRET,goood\nmps-2018,DUPSECRET,good\nnope,B1,good\n")
-    res = _run("validate", str(good))
+    res = cli("validate", str(good))
     assert res.returncode == 0 and "OK (2 case files)" in res.stdout
-    res = _run("validate", str(good), str(bad))
+    res = cli("validate", str(good), str(bad))
     assert res.returncode == 1
     assert "'goood'" in res.stdout and "'nope'" in res.stdout  # every problem printed
     assert "SECRET" not in res.stdout + res.stderr  # the duplicated case id is withheld
     assert "Traceback" not in res.stderr
 
 
-def test_validate_a_new_quarter_before_it_is_registered(tmp_path):
+def test_validate_a_new_quarter_before_it_is_registered(tmp_path, cli):
     new = tmp_path / "new.csv"
     new.write_text("round_id,case_id,grade\n" + "".join(f"mps-2030-q1,N{i},good\n" for i in range(5)))
-    res = _run("validate", str(new))
+    res = cli("validate", str(new))
     # one line for the five rows (spreadsheet rows 2-6) that carry the same unregistered round
     assert res.returncode == 1 and "rows 2-6, column 'round_id'" in res.stdout and "--round ID" in res.stdout
-    res = _run("validate", str(new), "--round", "mps-2030-q1")
+    res = cli("validate", str(new), "--round", "mps-2030-q1")
     assert res.returncode == 0 and "OK (5 case files)" in res.stdout and "not registered yet" in res.stdout
-    res = _run("validate", str(new), "--round", "mps-2030-q2")  # a different round does not excuse it
+    res = cli("validate", str(new), "--round", "mps-2030-q2")  # a different round does not excuse it
     assert res.returncode == 1
 
 
-def test_compare_sentence():
-    res = _run("compare", "--baseline", "mps-2016", "--follow-up", "mps-2018")
+def test_compare_sentence(cli):
+    res = cli("compare", "--baseline", "mps-2016", "--follow-up", "mps-2018")
     assert res.returncode == 0, res.stderr
     # published: 278 of 374 (2016) and 127 + 83 = 210 of 303 (2018)
     assert "278 of 374" in res.stdout and "210 of 303" in res.stdout
     assert "no significant change" in res.stdout
 
 
-def test_compare_unknown_round_is_clean_error():
-    res = _run("compare", "--baseline", "mps-2016", "--follow-up", "mps-1999")
+def test_compare_unknown_round_is_clean_error(cli):
+    res = cli("compare", "--baseline", "mps-2016", "--follow-up", "mps-1999")
     assert res.returncode == 2 and "mps-1999" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_trend():
-    res = _run("trend", "--force", "mps")
+def test_trend(cli):
+    res = cli("trend", "--force", "mps")
     assert res.returncode == 0, res.stderr
     assert "trial limits" in res.stdout and "2017 Q3 update" in res.stdout
 
@@ -100,8 +93,8 @@ def _pooled_power(p1, p2, n1, n2, alpha=0.05):
     return 0.5 * (1 + math.erf(((p2 - p1) - z_alpha * s0) / s1 / math.sqrt(2)))
 
 
-def test_plan_files_needed():
-    res = _run("plan", "--baseline", "mps-2016", "--improvement", "0.10")
+def test_plan_files_needed(cli):
+    res = cli("plan", "--baseline", "mps-2016", "--improvement", "0.10")
     assert res.returncode == 0, res.stderr
     words = res.stdout.split()
     n = int(words[words.index("needs") + 1].replace(",", ""))
@@ -109,13 +102,13 @@ def test_plan_files_needed():
     assert _pooled_power(p2 - 0.10, p2, n, 374) >= 0.8 > _pooled_power(p2 - 0.10, p2, n - 1, 374)
 
 
-def test_plan_impossible_and_files():
+def test_plan_impossible_and_files(cli):
     # With 374 baseline files, as n1 -> inf: s1 -> sqrt(0.7433 * 0.2567 / 374) = 0.0226 and
     # s0 -> sqrt(0.7233 * 0.2767 / 374) = 0.0231, so the power of detecting a 2-point fall tends to
     # Phi((0.02 - 1.645 * 0.0231) / 0.0226) = Phi(-0.80) = 0.21 < 0.80: no audit size is enough.
-    res = _run("plan", "--baseline", "mps-2016", "--improvement", "0.02")
+    res = cli("plan", "--baseline", "mps-2016", "--improvement", "0.02")
     assert res.returncode == 0 and "No audit size can detect" in res.stdout
-    res = _run("plan", "--baseline", "mps-2016", "--files", "170")
+    res = cli("plan", "--baseline", "mps-2016", "--files", "170")
     assert res.returncode == 0, res.stderr
     # Worded for planning, not as the unpublished 2017 Q2 audit; 114 and 11 are checked in tests/test_sensitivity.py.
     assert res.stdout.startswith("An audit of 170 case files against 278 of 374 (74%) in the 2016 inspection would "
@@ -123,24 +116,24 @@ def test_plan_impossible_and_files():
     assert "only if at most 114 of the 170 files (67%)" in res.stdout
     assert "at least 11 percentage points" in res.stdout
     assert "cannot be tested" not in res.stdout and "not known from the published figures" not in res.stdout
-    res = _run("plan", "--baseline", "mps-2016")
+    res = cli("plan", "--baseline", "mps-2016")
     assert res.returncode == 2 and "exactly one" in res.stderr
 
 
-def test_sample_reproducible_and_stratified(tmp_path):
+def test_sample_reproducible_and_stratified(tmp_path, cli):
     caselist = tmp_path / "cases.csv"
     pd.DataFrame({"case_id": [f"C{i:03d}" for i in range(100)],
                   "case_type": ["cse"] * 60 + ["missing"] * 40}).to_csv(caselist, index=False)
-    a = _run("sample", str(caselist), "--n", "10", "--seed", "5", "--by", "case_type")
-    b = _run("sample", str(caselist), "--n", "10", "--seed", "5", "--by", "case_type")
+    a = cli("sample", str(caselist), "--n", "10", "--seed", "5", "--by", "case_type")
+    b = cli("sample", str(caselist), "--n", "10", "--seed", "5", "--by", "case_type")
     assert a.returncode == 0 and a.stdout == b.stdout
     drawn = pd.read_csv(pd.io.common.StringIO(a.stdout))
     # proportional allocation by hand: 10 * 60/100 = 6 cse, 10 * 40/100 = 4 missing
     assert drawn["case_type"].value_counts().to_dict() == {"cse": 6, "missing": 4}
     out = tmp_path / "s.csv"
-    res = _run("sample", str(caselist), "--n", "10", "--seed", "5", "--out", str(out))
+    res = cli("sample", str(caselist), "--n", "10", "--seed", "5", "--out", str(out))
     assert res.returncode == 0 and len(pd.read_csv(out)) == 10
-    res = _run("sample", str(caselist), "--n", "101", "--seed", "5")
+    res = cli("sample", str(caselist), "--n", "101", "--seed", "5")
     assert res.returncode == 2 and "from 1 to 100" in res.stderr
 
 
@@ -150,39 +143,39 @@ def _project(tmp_path):
     return root
 
 
-def test_add_quarter_cli(tmp_path):
+def test_add_quarter_cli(tmp_path, cli):
     root = _project(tmp_path)
     env = {"INSPECTION_ANALYSIS_HOME": str(root)}
     f = tmp_path / "q.csv"
     f.write_text("round_id,case_id,grade\nmps-2019-q1,A1,good\nmps-2019-q1,A2,inadequate\n")
-    res = _run("add-quarter", str(f), "--round", "mps-2019-q1", "--label", "2019 Q1", env=env)
+    res = cli("add-quarter", str(f), "--round", "mps-2019-q1", "--label", "2019 Q1", env=env)
     assert res.returncode == 2 and "a new round needs --assessor" in res.stderr
-    res = _run("add-quarter", str(f), "--round", "mps-2019-q1", "--label", "2019 Q1", "--assessor", "force_audit",
+    res = cli("add-quarter", str(f), "--round", "mps-2019-q1", "--label", "2019 Q1", "--assessor", "force_audit",
                "--reference-date", "2019-03-31", env=env)
     assert res.returncode == 0, res.stderr
     assert (root / "data" / "raw" / "mps-2019-q1.csv").read_bytes() == f.read_bytes()
-    res = _run("add-quarter", str(f), "--round", "mps-2019-q1", env=env)
+    res = cli("add-quarter", str(f), "--round", "mps-2019-q1", env=env)
     assert res.returncode == 0 and "nothing to do" in res.stdout  # the same add again: nothing to replace
     f.write_text("round_id,case_id,grade\nmps-2019-q1,A1,good\nmps-2019-q1,A2,good\n")
-    res = _run("add-quarter", str(f), "--round", "mps-2019-q1", env=env)
+    res = cli("add-quarter", str(f), "--round", "mps-2019-q1", env=env)
     assert res.returncode == 2 and "already registered" in res.stderr
-    res = _run("add-quarter", str(f), "--round", "mps-2019-q1", "--replace", env=env)
+    res = cli("add-quarter", str(f), "--round", "mps-2019-q1", "--replace", env=env)
     assert res.returncode == 0 and "kept at" in res.stdout
     before = (root / "data" / "rounds.csv").read_bytes()
     bad = tmp_path / "bad.csv"
     bad.write_text("round_id,case_id,grade\nmps-2019-q2,A1,goood\n")
-    res = _run("add-quarter", str(bad), "--round", "mps-2019-q2", "--assessor", "force_audit", "--reference-date",
+    res = cli("add-quarter", str(bad), "--round", "mps-2019-q2", "--assessor", "force_audit", "--reference-date",
                "2019-06-30", env=env)
     assert res.returncode == 2 and "goood" in res.stderr and "Traceback" not in res.stderr
     assert (root / "data" / "rounds.csv").read_bytes() == before
     assert not (root / "data" / "raw" / "mps-2019-q2.csv").exists()
 
 
-def test_synth_writes_into_given_root(tmp_path):
+def test_synth_writes_into_given_root(tmp_path, cli):
     root = _project(tmp_path)
     shutil.rmtree(root / "data" / "synthetic")
     (root / "data" / "synthetic").mkdir()
-    res = _run("synth", env={"INSPECTION_ANALYSIS_HOME": str(root)})
+    res = cli("synth", env={"INSPECTION_ANALYSIS_HOME": str(root)})
     assert res.returncode == 0, res.stderr
     written = sorted(p.name for p in (root / "data" / "synthetic").iterdir())
     assert any("synthetic" in name for name in written)

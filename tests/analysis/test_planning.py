@@ -182,6 +182,19 @@ def test_audit_sensitivity_of_an_unpublished_round_says_its_result_cannot_be_tes
         "points. What the audit found is not known from the published figures.")
 
 
+def test_audit_sensitivity_of_a_round_with_its_own_counts_does_not_call_it_unpublished(counts):
+    rounds = pd.DataFrame({"round_id": ["mps-2016", "mps-2017-q2"], "label": ["2016 inspection", "2017 Q2 update"]})
+    known = counts.assign(failures=pd.array([278, 120], dtype="Int64"))  # e.g. counted from the force's own file
+    res = audit_sensitivity(known, "mps-2016", round_id="mps-2017-q2", rounds=rounds)
+    # The same 114 and 11 as above: they depend only on the sizes.
+    assert res.sentence == (
+        "The 2017 Q2 update (170 case files) has its own failure count, which the comparison of rounds tests; "
+        "before its result was known, against 278 of 374 (74%) in the 2016 inspection, it would have shown a "
+        "significant improvement (one-sided Boschloo's exact test at 5%) only if at most 114 of the 170 files "
+        "(67%) required improvement or were inadequate. It could reliably detect (80% power) only an improvement "
+        "of at least 11 percentage points.")
+
+
 def test_planning_an_audit_too_small_for_any_significant_result(counts):
     rounds = pd.DataFrame({"round_id": ["mps-2016"], "label": ["2016 inspection"]})
     res = audit_sensitivity(counts, "mps-2016", 1, rounds=rounds)

@@ -5,8 +5,6 @@ files, 1 inadequate); nothing is taken from the code under test.
 """
 
 import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -36,16 +34,11 @@ def test_a_recorded_case_level_round_joins_the_counts(project):
     assert (int(published["n"]), int(published["failures"])) == (374, 278)  # HMIC 2016: 278 of 374
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "inspection_analysis.cli", *args], capture_output=True, text=True,
-                          timeout=120)
-
-
-def test_compare_and_trend_see_the_new_round(project):
-    res = _cli("compare", "--data", str(project), "--baseline", "mps-2016", "--follow-up", "mps-2019-q1")
+def test_compare_and_trend_see_the_new_round(project, cli):
+    res = cli("compare", "--data", str(project), "--baseline", "mps-2016", "--follow-up", "mps-2019-q1")
     assert res.returncode == 0, res.stderr
     assert "mps-2019-q1" in res.stdout
-    res = _cli("trend", "--data", str(project))
+    res = cli("trend", "--data", str(project))
     assert res.returncode == 0, res.stderr
     assert "2019 Q1 audit" in res.stdout
     left_out = [line for line in res.stdout.splitlines() if "left out" in line]

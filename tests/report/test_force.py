@@ -5,10 +5,7 @@ by hand: 2023, 8 of 10 failing; 2026, 3 of 10 failing, a fall of 50
 percentage points.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -18,12 +15,7 @@ from inspection_analysis import paths
 pytestmark = pytest.mark.slow
 
 
-def _cli(*args, env):
-    return subprocess.run([sys.executable, "-m", "inspection_analysis.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "MPLBACKEND": "Agg", **env}, timeout=300)
-
-
-def test_report_for_another_force(tmp_path):
+def test_report_for_another_force(tmp_path, cli):
     root = tmp_path / "project"
     shutil.copytree(paths.data_dir(), root / "data", ignore=shutil.ignore_patterns("raw", "manifest.csv", "backups"))
     env = {"INSPECTION_ANALYSIS_HOME": str(root)}
@@ -31,15 +23,15 @@ def test_report_for_another_force(tmp_path):
         file = tmp_path / f"kent {year}.csv"
         file.write_text("case_id,grade\n" + "".join(
             f"K{year}-{i},{'inadequate' if i < failing else 'good'}\n" for i in range(10)))
-        res = _cli("add-quarter", str(file), "--round", f"kent-{year}", "--force-name", "Kent Police", "--assessor",
+        res = cli("add-quarter", str(file), "--round", f"kent-{year}", "--force-name", "Kent Police", "--assessor",
                    "inspectorate", "--reference-date", f"{year}-06-30", "--label", f"{year} inspection", env=env)
         assert res.returncode == 0, res.stderr
     out = tmp_path / "out"
-    res = _cli("report", "--no-notebooks", "--force", "kent", "--out", str(out), env=env)
+    res = cli("report", "--no-notebooks", "--force", "kent", "--out", str(out), env=env)
     assert res.returncode == 0, res.stderr
     assert "Kent Police" in (out / "reports" / "report.html").read_text()
     verdict = pd.read_csv(out / "reports" / "summary.csv").query("section == 'verdict'").iloc[0]
     assert verdict["round_id"] == "kent-2023 -> kent-2026"
     assert verdict["estimate"] == pytest.approx(0.3 - 0.8)
-    res = _cli("report", "--no-notebooks", "--force", "nowhere", "--out", str(out), env=env)
+    res = cli("report", "--no-notebooks", "--force", "nowhere", "--out", str(out), env=env)
     assert res.returncode == 2 and "--force 'nowhere' is not in the registry" in res.stderr

@@ -8,10 +8,7 @@ Library numbers (Wilson limits, Newcombe limits) are recomputed through the
 library's public API and compared with the CSV the command wrote.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 
 import openpyxl
 import pandas as pd
@@ -26,16 +23,11 @@ FIGURES = ["01_grade_distribution", "02_failure_rate", "03_change_from_baseline"
            "09_monitoring_p_chart", "10_run_chart", "11_funnel_overdispersion", "12_sequential", "13_synthetic_cusum"]
 
 
-def _run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "inspection_analysis.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "MPLBACKEND": "Agg", **(env or {})}, timeout=300)
-
-
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
+def two_runs(tmp_path_factory, cli):
     a, b = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
-    ra = _run("report", "--no-notebooks", "--out", str(a))
-    rb = _run("report", "--no-notebooks", "--out", str(b))
+    ra = cli("report", "--no-notebooks", "--out", str(a))
+    rb = cli("report", "--no-notebooks", "--out", str(b))
     return a, b, ra, rb
 
 
@@ -117,7 +109,7 @@ def _project(tmp_path):
     return root
 
 
-def test_case_ids_never_written(tmp_path):
+def test_case_ids_never_written(tmp_path, cli):
     root = _project(tmp_path)
     ids = [f"ZQXJ{i:05d}SECRET" for i in range(40)]
     grades = ["inadequate"] * 25 + ["good"] * 15
@@ -125,11 +117,11 @@ def test_case_ids_never_written(tmp_path):
     pd.DataFrame({"round_id": "mps-2019-q1", "case_id": ids, "case_type": "other", "grade": grades}).to_csv(
         incoming, index=False)
     env = {"INSPECTION_ANALYSIS_HOME": str(root)}
-    added = _run("add-quarter", str(incoming), "--round", "mps-2019-q1", "--reference-date", "2019-03-31",
+    added = cli("add-quarter", str(incoming), "--round", "mps-2019-q1", "--reference-date", "2019-03-31",
                  "--assessor", "force_audit", env=env)
     assert added.returncode == 0, added.stderr
     out = tmp_path / "out"
-    res = _run("report", "--no-notebooks", "--data", str(root / "data"), "--out", str(out), env=env)
+    res = cli("report", "--no-notebooks", "--data", str(root / "data"), "--out", str(out), env=env)
     assert res.returncode == 0, res.stderr
     rates = pd.read_csv(out / "reports" / "rates.csv").set_index("round_id")
     assert rates.loc["mps-2019-q1", ["n", "failures"]].tolist() == [40, 25]  # counted from the file by hand
@@ -139,16 +131,16 @@ def test_case_ids_never_written(tmp_path):
     assert "SECRET" not in res.stdout + res.stderr + added.stdout + added.stderr
 
 
-def test_publish_suppresses_small_counts(tmp_path, xlsx_table):
+def test_publish_suppresses_small_counts(tmp_path, xlsx_table, cli):
     root = _project(tmp_path)
     incoming = tmp_path / "q.csv"
     incoming.write_text("round_id,case_id,grade\n" + "".join(
         f"mps-2019-q1,A{i},{'inadequate' if i < 5 else 'good'}\n" for i in range(30)))
     env = {"INSPECTION_ANALYSIS_HOME": str(root)}
-    assert _run("add-quarter", str(incoming), "--round", "mps-2019-q1", "--reference-date", "2019-03-31",
+    assert cli("add-quarter", str(incoming), "--round", "mps-2019-q1", "--reference-date", "2019-03-31",
                 "--assessor", "force_audit", env=env).returncode == 0
     out = tmp_path / "out"
-    res = _run("report", "--no-notebooks", "--publish", "--data", str(root / "data"), "--out", str(out), env=env)
+    res = cli("report", "--no-notebooks", "--publish", "--data", str(root / "data"), "--out", str(out), env=env)
     assert res.returncode == 0, res.stderr
     rates = pd.read_csv(out / "reports" / "rates.csv", dtype=str).set_index("round_id")
     # 5 failing of 30: 5 < 10 is suppressed with its rate; n = 30 alone does not reveal it.
@@ -166,10 +158,10 @@ def test_publish_suppresses_small_counts(tmp_path, xlsx_table):
     assert "<tr><td>mps-2019-q1</td><td>30</td><td>[c]</td><td>[c]</td></tr>" in page  # label = id here
 
 
-def test_bad_options_clean_errors(tmp_path):
-    res = _run("report", "--no-notebooks", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path))
+def test_bad_options_clean_errors(tmp_path, cli):
+    res = cli("report", "--no-notebooks", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path))
     assert res.returncode == 2 and "Traceback" not in res.stderr and "not found" in res.stderr
-    res = _run("report", "--failing", "nonsense")
+    res = cli("report", "--failing", "nonsense")
     assert res.returncode == 2 and "invalid choice" in res.stderr
-    res = _run("report", "--confidence-level", "1.5")
+    res = cli("report", "--confidence-level", "1.5")
     assert res.returncode == 2 and "between 0 and 1" in res.stderr

@@ -10,9 +10,6 @@ merged cells, units in the headings and the shorthand [c], [x] and [z].
 """
 
 import hashlib
-import os
-import subprocess
-import sys
 
 import openpyxl
 import pandas as pd
@@ -26,15 +23,10 @@ pytestmark = pytest.mark.slow
 SHEETS = ["Cover", "Contents", "Notes", "Table_1", "Table_2", "Table_3", "Table_4", "Table_5", "Table_6", "Table_7"]
 
 
-def _run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "inspection_analysis.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "MPLBACKEND": "Agg", **(env or {})}, timeout=300)
-
-
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
+def shipped(tmp_path_factory, cli):
     out = tmp_path_factory.mktemp("out")
-    res = _run("report", "--no-notebooks", "--out", str(out))
+    res = cli("report", "--no-notebooks", "--out", str(out))
     assert res.returncode == 0, res.stderr
     return openpyxl.load_workbook(out / "reports" / "tables.xlsx"), pd.read_csv(out / "reports" / "summary.csv"), out
 
@@ -132,8 +124,8 @@ def test_other_tables(shipped, xlsx_table):
     assert source.value.startswith("https://")
 
 
-def test_byte_identical_for_the_same_data(shipped, tmp_path):
+def test_byte_identical_for_the_same_data(shipped, tmp_path, cli):
     _, _, out = shipped
-    res = _run("report", "--no-notebooks", "--out", str(tmp_path))
+    res = cli("report", "--no-notebooks", "--out", str(tmp_path))
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "reports" / "tables.xlsx").read_bytes() == (out / "reports" / "tables.xlsx").read_bytes()

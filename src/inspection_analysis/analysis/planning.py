@@ -160,17 +160,27 @@ def audit_sensitivity(counts, baseline, n_follow_up=None, *, rounds, round_id=No
                  f"({say.pct(crit / n)}) {failing}")
         text += f"; it {detect}." if detect else "."
     else:
-        text = (f"No failure counts were published for the {info_a.label} ({n} case files), so its result cannot "
+        known = _has_failures(counts, round_id)
+        text = (f"The {info_a.label} ({n} case files) has its own failure count, which the comparison of rounds "
+                f"tests; before its result was known, against {x2} of {n2} ({say.pct(p2)}) in the "
+                f"{info_b.label}, " if known else
+                f"No failure counts were published for the {info_a.label} ({n} case files), so its result cannot "
                 f"be tested. Against {x2} of {n2} ({say.pct(p2)}) in the {info_b.label}, ")
         text += (f"no result among {n} files would have been a significant improvement ({test}: even with none "
                  f"failing, {say.format_p(best.pvalue)}), so no minimum detectable change is given." if crit is None
                  else f"it would have shown a significant improvement ({test}) only if at most {crit} of the {n} "
                       f"files ({say.pct(crit / n)}) {failing}.")
         text += f" It {detect}." if detect else ""
-        text += " What the audit found is not known from the published figures."
+        text += "" if known else " What the audit found is not known from the published figures."
     return AuditSensitivity(round_id=round_id, n=n, baseline=baseline, n_baseline=n2, failures_baseline=x2,
                             baseline_rate=p2, min_detectable_improvement=float(mdi), critical_count=crit,
                             alpha=alpha, power=power, sentence=text, caveats=caveats)
+
+
+def _has_failures(counts, round_id: str) -> bool:
+    """True when ``counts`` holds a failure count for ``round_id`` (from a published figure or its own file)."""
+    rows = counts[counts["round_id"] == round_id]
+    return "failures" in counts.columns and not rows.empty and bool(rows["failures"].notna().all())
 
 
 def _failing(counts) -> str | None:
