@@ -54,7 +54,7 @@ def test_shipped_met_series_is_one_phase_and_frozen_limits_agree_with_pairwise_t
     # 125/135 = 0.926 and 191/214 = 0.893 lie above their upper limits; 210/303 = 0.693 within
     assert t["point_type"].tolist() == ["common cause", "concern", "concern", "common cause"]
     assert chart.limits_drawn == "3-sigma p limits"
-    assert "needs at least 12 baseline rounds" in chart.limits_reason and "fewest in a phase here is 1" in \
+    assert "needs at least 12 baseline rounds" in chart.limits_reason and "the smallest baseline here has 1 round;" in \
         chart.limits_reason
     # no contradiction: each concern is a significant deterioration, the common-cause 2018 no significant change
     for rid, kind in (("mps-2017-q3", "concern"), ("mps-2017-q4", "concern"), ("mps-2018", "common cause")):

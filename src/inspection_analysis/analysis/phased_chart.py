@@ -115,7 +115,7 @@ def _limits_text(lim, freeze) -> tuple[str, str]:
                f"beyond the binomial, from at least {LANEY_MIN_POINTS} baseline rounds")
     else:
         why = (f"Plain 3-sigma p limits (binomial): Laney's p' needs at least {LANEY_MIN_POINTS} baseline rounds to "
-               f"estimate sigma_z and the fewest in a phase here is {n_base}")
+               f"estimate sigma_z, and the smallest baseline here has {n_base} round{'' if n_base == 1 else 's'}")
     return drawn, f"{why}; centre and limits {how}."
 
 
