@@ -355,3 +355,28 @@ def test_case_id_twice_in_a_workbook_is_reported(tmp_path):
     p = load_problem(path)
     assert (p.sheet, p.row, p.column, p.cell) == ("Sheet1", 1, "case_id", "B1")
     assert p.expected == "each heading once: 'case_id' heads columns B and D"
+
+
+def test_duplicate_ids_are_blamed_on_the_users_own_heading(tmp_path):
+    # issue 13: a mapping reads "Case ref" as case_id; the duplicate problems name "Case ref", as every other
+    # problem of that column does, in each file (an exact repeat across files, and a case-only look-alike)
+    (tmp_path / "map.toml").write_text('[columns]\n"Case ref" = "case_id"\n"Grade given" = "grade"\n',
+                                       encoding="utf-8")
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.csv").write_text("round_id,Case ref,Grade given\nmps-2017-q3,X1,good\nmps-2017-q3,ab2,good\n",
+                                  encoding="utf-8")
+    (folder / "b.csv").write_text("round_id,Case ref,Grade given\nmps-2017-q3,X1,inadequate\nmps-2017-q3,AB2,good\n",
+                                  encoding="utf-8")
+    with pytest.raises(AuditDataError) as err:
+        load_cases(folder, mapping=tmp_path / "map.toml")
+    found = [(p.file, p.row, p.column, p.expected.split(" (")[0].split(":")[0]) for p in err.value.problems]
+    assert found == [
+        ("a.csv", 2, "Case ref", "a case_id unique within round mps-2017-q3"),
+        ("a.csv", 3, "Case ref", found[1][3]),
+        ("b.csv", 2, "Case ref", "a case_id unique within round mps-2017-q3"),
+        ("b.csv", 3, "Case ref", found[3][3]),
+    ]
+    assert "probable duplicate" in err.value.problems[1].expected and "b.csv row 3" in err.value.problems[1].expected
+    assert all(p.identifier for p in err.value.problems)
+    assert "'Case ref'" in str(err.value) and "X1" not in str(err.value)  # the heading shown, the ids withheld

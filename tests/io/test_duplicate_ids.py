@@ -107,9 +107,10 @@ def test_look_alike_ids_are_probable_duplicates_with_both_rows(first, second, wh
     problems, omitted = duplicate_case_problems(frame, [("cases.csv", 3)])
     assert omitted == 0
     assert [(p.row, p.value) for p in problems] == [(2, first), (4, second)], what
-    assert f"it matches cases.csv row 4 as {second!r}" in problems[0].expected
+    assert "it matches cases.csv row 4" in problems[0].expected
+    assert first not in problems[0].expected and second not in problems[1].expected  # case ids never printed
     assert problems[0].expected.endswith("after Unicode normalisation and ignoring case: a probable duplicate")
-    assert f"cases.csv row 2 as {first!r}" in problems[1].expected
+    assert "it matches cases.csv row 2" in problems[1].expected
 
 
 def test_a_no_break_space_is_named_by_its_code_point():

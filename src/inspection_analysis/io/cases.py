@@ -130,7 +130,7 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
     if mapping is not None and not isinstance(mapping, ColumnMapping):
         mapping = load_mapping(mapping)
     registry = load_rounds() if rounds is None else rounds
-    found, frames, files = Findings(), [], []
+    found, frames, files, id_headings = Findings(), [], [], {}
     for file in _case_files(path):
         try:
             raw = read_file(file, categorical=lambda heading: reads_as_categorical(heading, mapping),
@@ -151,9 +151,11 @@ def load_cases(path_or_dir: PathLike | None = None, mapping: PathLike | ColumnMa
         if clean is not None:
             frames.append(clean)
             files.append((file.name, len(clean)))
+            id_headings[file.name] = next(h for h in raw.frame.columns if canonical_name(h, mapping) == "case_id")
     if frames:  # duplicates are reported with every other problem, in one pass
         combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-        found.add(duplicate_case_problems(combined, files))
+        repeated, omitted = duplicate_case_problems(combined, files)
+        found.add(([replace(p, column=id_headings[p.file]) for p in repeated], omitted))  # the file's own heading
     _withhold_ids(found, mapping).raise_if_any()
     return combined
 

@@ -105,7 +105,9 @@ def _problems(rows: np.ndarray, pairs: pd.DataFrame, key: str, starts: np.ndarra
         at.setdefault(group, []).append(i)
     problems = []
     for i in range(min(len(rows), MAX_PROBLEMS_PER_RULE)):
-        others = [where[j] + (f" as {ids[j]!r}{hidden_characters(ids[j])}" if how else "")
+        # the other row's text is not repeated in the message (case ids are never printed): its hidden
+        # characters are named instead
+        others = [where[j] + (hidden_characters(ids[j]) if how else "")
                   for j in at[rounds[i], keys[i]] if j != i]
         problems.append(Problem(files[which[i]][0], int(rows[i] - starts[which[i]] + FIRST_DATA_ROW), "case_id", ids[i],
                                 f"a case_id unique within round {rounds[i]}"
