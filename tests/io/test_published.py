@@ -191,3 +191,25 @@ def test_a_round_of_zero_cases_is_rejected_with_its_row(tmp_path):
     p = problem(tmp_path, n_cases="0", n_good="0", n_requires_improvement="0", n_inadequate="0")
     assert (p.file, p.row, p.column, p.value) == ("pub.csv", 2, "n_cases", "0")
     assert p.expected.startswith("at least 1 case file")
+
+
+def test_look_alike_letters_are_named_by_code_point_in_published_figures(tmp_path):
+    # issue 13: a Cyrillic "а" (U+0430) in "primary" and "з" (U+0437) in a round id look like Latin letters; the
+    # message names them
+    with pytest.raises(AuditDataError) as exc:
+        load_published(write_published(tmp_path, GOOD_ROW | {"status": "prim\u0430ry", "round_id": "mps-2017-q\u0437"}))
+    text = {p.column: p.expected for p in exc.value.problems}
+    assert text["status"].endswith("(it holds U+0430 CYRILLIC SMALL LETTER A)")
+    assert text["round_id"].endswith("(it holds U+0437 CYRILLIC SMALL LETTER ZE)")
+    assert "U+0430" in str(exc.value) and "pub.csv, row 2, column 'status'" in str(exc.value)
+
+
+def test_look_alike_letters_are_named_by_code_point_in_the_registry(tmp_path):
+    # a no-break space in an assessor, a Cyrillic "о" in a round id (the pattern check) and a force code
+    bad = ROUND | {"assessor": "force\u00a0audit", "round_id": "x-2\u043e20", "force": "\u0445"}
+    with pytest.raises(AuditDataError) as exc:
+        load_rounds(write_rounds(tmp_path, bad))
+    text = {p.column: p.expected for p in exc.value.problems}
+    assert text["assessor"].endswith("(it holds U+00A0 NO-BREAK SPACE)")
+    assert text["round_id"].endswith("(it holds U+043E CYRILLIC SMALL LETTER O)")
+    assert text["force"].endswith("(it holds U+0445 CYRILLIC SMALL LETTER HA)")

@@ -26,7 +26,7 @@ from inspection_analysis.schema import (
     normalise_text,
 )
 
-__all__ = ["RULES", "Findings", "check_allowed", "strip_text", "canonical_name", "reads_as_categorical", "is_id_heading",
+__all__ = ["RULES", "Findings", "check_allowed", "naming_hidden", "strip_text", "canonical_name", "reads_as_categorical", "is_id_heading",
            "holds_case_headings", "rename_columns", "validate_case_frame"]
 
 #: The rules :func:`validate_case_frame` applies (with ``load_cases``'s duplicate check across files): those of
@@ -72,9 +72,30 @@ def strip_text(frame: pd.DataFrame) -> pd.DataFrame:
 def check_allowed(frame: pd.DataFrame, file: str, col: str, allowed, *, required: bool = True) -> tuple[list[Problem], int]:
     """Problems for cells of ``col`` not in ``allowed`` (and empty cells when ``required``)."""
     values = frame[col]
-    bad = (~values.isin(list(allowed)) & values.notna()) | (values.isna() if required else False)
+    bad = ((~values.isin(list(allowed)) & values.notna()) | (values.isna() if required else False)).to_numpy()
     expected = "one of: " + ", ".join(allowed) + ("" if required else ", or empty")
-    return problems_from_mask(bad.to_numpy(), file=file, column=col, values=values, expected=expected)
+    return problems_from_mask(bad, file=file, column=col, values=values,
+                              expected=naming_hidden(expected, values.to_numpy(dtype=object), bad))
+
+
+def naming_hidden(expected, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``expected`` (one text, or one per row) for each row, with the characters outside printable ASCII of each
+    flagged value named.
+
+    A Cyrillic look-alike in ``gооd`` is then told apart from ``good`` in the message
+    (:func:`~inspection_analysis.io.codepoints.hidden_characters`).
+
+    Examples
+    --------
+    >>> naming_hidden("one of: good", np.array(["g\u043eod", "x"], dtype=object), np.array([True, False]))[0]
+    'one of: good (it holds U+043E CYRILLIC SMALL LETTER O)'
+    """
+    out = (np.full(len(values), expected, dtype=object) if isinstance(expected, str)
+           else np.array([str(e) for e in np.asarray(expected, dtype=object)], dtype=object))
+    for i in np.flatnonzero(mask):
+        if isinstance(values[i], str):
+            out[i] += hidden_characters(values[i])
+    return out
 
 
 def canonical_name(heading: str, mapping) -> str:

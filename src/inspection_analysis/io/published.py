@@ -18,7 +18,7 @@ import pandas as pd
 from inspection_analysis import paths
 from inspection_analysis.errors import missing_column_problems, problems_from_mask
 from inspection_analysis.grades import GRADE_COUNT_COLUMNS, SCALES
-from inspection_analysis.io.checks import Findings, check_allowed, strip_text
+from inspection_analysis.io.checks import Findings, check_allowed, naming_hidden, strip_text
 from inspection_analysis.io.read import read_table
 from inspection_analysis.io.registry import load_rounds
 from inspection_analysis.schema import (
@@ -49,8 +49,9 @@ def validate_published(raw: pd.DataFrame, file: str, registry: pd.DataFrame) -> 
 
     def report(mask, col, expected, values=None):
         vals = raw[col].to_numpy(dtype=object) if values is None else np.asarray(values, dtype=object)
-        found.add(problems_from_mask(np.asarray(mask, dtype=bool), file=file, column=col,
-                                     values=vals, expected=expected))
+        mask = np.asarray(mask, dtype=bool)
+        found.add(problems_from_mask(mask, file=file, column=col, values=vals,
+                                     expected=naming_hidden(expected, vals, mask)))
 
     out = raw.loc[:, list(PUBLISHED_COLUMNS)].copy()
     unreadable = np.zeros(len(raw), dtype=bool)  # rows with a count cell that is not a count: no arithmetic on them

@@ -16,7 +16,7 @@ import pandas as pd
 
 from inspection_analysis import paths
 from inspection_analysis.errors import missing_column_problems, problems_from_mask
-from inspection_analysis.io.checks import Findings, check_allowed, strip_text
+from inspection_analysis.io.checks import Findings, check_allowed, naming_hidden, strip_text
 from inspection_analysis.io.read import read_table
 from inspection_analysis.schema import ASSESSORS, ROLES, ROUND_ID_PATTERN, ROUNDS_COLUMNS, SCALE_NAMES
 
@@ -85,8 +85,9 @@ def validate_rounds(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     found.raise_if_any()
 
     def report(mask, col, expected):
-        found.add(problems_from_mask(np.asarray(mask), file=file, column=col,
-                                     values=raw[col].to_numpy(dtype=object), expected=expected))
+        mask, values = np.asarray(mask, dtype=bool), raw[col].to_numpy(dtype=object)
+        found.add(problems_from_mask(mask, file=file, column=col, values=values,
+                                     expected=naming_hidden(expected, values, mask)))
 
     ids = raw["round_id"]
     report(~ids.fillna("").str.match(ROUND_ID_PATTERN.pattern), "round_id",
