@@ -171,6 +171,40 @@ def test_add_quarter_cli(tmp_path, cli):
     assert not (root / "data" / "raw" / "mps-2019-q2.csv").exists()
 
 
+def test_sheet_option_for_validate_and_add_quarter(tmp_path, cli):
+    # issue 13: a workbook with the quarter's cases on its second sheet; --sheet names it, and add-quarter writes it
+    # into the stored mapping, so every later read (the report, compare) takes the same sheet
+    import openpyxl
+
+    root = _project(tmp_path)
+    env = {"INSPECTION_ANALYSIS_HOME": str(root)}
+    book = openpyxl.Workbook()
+    book.active.title = "Q4 2018"
+    for row in [["case_id", "grade"], ["A1", "good"]]:
+        book.active.append(row)
+    sheet = book.create_sheet("Q1 2019")
+    for row in [["case_id", "grade"], ["B1", "inadequate"], ["B2", "good"], ["B3", "inadequate"]]:
+        sheet.append(row)
+    path = tmp_path / "audit workbook.xlsx"
+    book.save(path)
+    res = cli("validate", str(path), "--round", "mps-2019-q1", env=env)
+    assert res.returncode == 1 and "'Q4 2018' (2 rows), 'Q1 2019' (4 rows)" in res.stdout + res.stderr
+    res = cli("validate", str(path), "--round", "mps-2019-q1", "--sheet", "Q1 2019", env=env)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "3 case files" in res.stdout
+    added = cli("add-quarter", str(path), "--round", "mps-2019-q1", "--sheet", "Q1 2019", "--assessor", "force_audit",
+                "--reference-date", "2019-03-31", env=env)
+    assert added.returncode == 0, added.stderr
+    assert "3 case files" in added.stdout
+    stored = root / "data" / "raw" / "mps-2019-q1.mapping.toml"
+    assert stored.read_text(encoding="utf-8") == 'sheet = "Q1 2019"\n'
+    again = cli("add-quarter", str(path), "--round", "mps-2019-q1", "--sheet", "Q1 2019", env=env)
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+    res = cli("compare", "--baseline", "mps-2016", "--follow-up", "mps-2019-q1", env=env)
+    assert res.returncode == 0, res.stderr
+    assert "2 of 3" in res.stdout  # B1 and B3 inadequate: the second sheet, read again from the stored mapping
+
+
 def test_synth_writes_into_given_root(tmp_path, cli):
     root = _project(tmp_path)
     shutil.rmtree(root / "data" / "synthetic")

@@ -80,9 +80,10 @@ def _print_integrity(warnings) -> None:
 
 def _cmd_validate(args) -> int:
     from inspection_analysis.errors import AuditDataError
-    from inspection_analysis.io import load_cases, load_mapping
+    from inspection_analysis.io import load_cases
+    from inspection_analysis.io.mapping import given_mapping
 
-    mapping = load_mapping(args.mapping) if args.mapping else None
+    mapping = given_mapping(args.mapping, args.sheet)
     rounds = _project(args, "ri_or_inadequate").rounds
     if args.round and not (rounds["round_id"] == args.round).any():
         import pandas as pd
@@ -204,7 +205,7 @@ def _cmd_add_quarter(args) -> int:
 
     added = add_quarter(args.file, args.round, label=args.label, assessor=args.assessor, period=args.period,
                         scale=args.scale, reference_date=args.reference_date, force_name=args.force_name,
-                        mapping=args.mapping, replace=args.replace, root=args.root)
+                        mapping=args.mapping, sheet=args.sheet, replace=args.replace, root=args.root)
     if added.already:
         print(f"Round {added.round_id} was already added from this file ({added.n_cases} case files, SHA-256 "
               f"{added.sha256[:12]}...): nothing to do")
@@ -295,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check case-level files; print every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--mapping", metavar="MAP.toml", help="column mapping for the files' headings and spellings")
+    p.add_argument("--sheet", metavar="NAME", help="the workbook sheet holding the cases (overrides the mapping's)")
     p.add_argument("--round", metavar="ID", help="the round the files belong to: fills a missing round column, and "
                                                  "may be new, not registered yet (as for add-quarter)")
     p.add_argument("--scale", choices=SCALE_NAMES, default="3-point",
@@ -336,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force-name", help="the name of a force not yet in data/rounds.csv, e.g. 'Kent Police'")
     p.add_argument("--mapping", metavar="MAP.toml", help="column mapping for the file's headings and spellings; "
                                                          "stored beside the data and used whenever it is read")
+    p.add_argument("--sheet", metavar="NAME", help="the workbook sheet holding the cases (overrides the mapping's); "
+                                                   "stored in the mapping beside the data")
     p.add_argument("--replace", action="store_true", help="replace a registered round (old file kept as backup)")
     p.add_argument("--root", metavar="DIR", help="project root holding data/ (default: INSPECTION_ANALYSIS_HOME "
                                                  "or this project)")

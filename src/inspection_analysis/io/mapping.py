@@ -6,9 +6,11 @@ spreadsheet itself is never edited.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from inspection_analysis import paths
@@ -16,7 +18,7 @@ from inspection_analysis.errors import AuditDataError, Problem
 from inspection_analysis.grades import GRADES
 from inspection_analysis.schema import CASE_TYPES, CRITERION_VALUES, is_known_case_column, normalise_text
 
-__all__ = ["ColumnMapping", "load_mapping"]
+__all__ = ["ColumnMapping", "load_mapping", "given_mapping", "mapping_text_with_sheet"]
 
 PathLike = str | os.PathLike
 
@@ -129,3 +131,64 @@ def _normalised_keys(name: str, table: str, entries: dict, target) -> tuple[dict
         out.setdefault(norm, value)
         first.setdefault(norm, key)
     return out, problems
+
+
+def mapping_text_with_sheet(text: str, sheet: str | None) -> str:
+    """A mapping's TOML text with its top-level ``sheet`` line set to ``sheet`` (``None``: the text unchanged).
+
+    This is how ``--sheet`` reaches the mapping stored beside the data: any
+    ``sheet = ...`` line before the first table is dropped, and the new one
+    is written first, so that every later read uses the same sheet.
+
+    Parameters
+    ----------
+    text : str
+        The mapping's TOML text (``""`` for no mapping).
+    sheet : str or None
+        The sheet name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(mapping_text_with_sheet('sheet = "Old"\\n[columns]\\n"Ref" = "case_id"\\n', "Q1 cases"), end="")
+    sheet = "Q1 cases"
+    [columns]
+    "Ref" = "case_id"
+    """
+    if sheet is None:
+        return text
+    first_table = re.search(r"(?m)^[ \t]*\[", text)
+    cut = first_table.start() if first_table else len(text)
+    kept = "".join(line for line in text[:cut].splitlines(keepends=True) if not re.match(r"[ \t]*sheet[ \t]*=", line))
+    return f"sheet = {json.dumps(sheet, ensure_ascii=False)}\n" + kept + text[cut:]
+
+
+def given_mapping(path: PathLike | None, sheet: str | None = None) -> ColumnMapping | None:
+    """The mapping a command was given: the file's (``--mapping``), its sheet set by ``sheet`` (``--sheet``).
+
+    Parameters
+    ----------
+    path : str or path-like or None
+        The TOML mapping, or ``None`` for none (headings read as they are).
+    sheet : str, optional
+        The workbook sheet holding the cases; it overrides the mapping's own
+        ``sheet`` line.
+
+    Returns
+    -------
+    ColumnMapping or None
+        ``None`` when neither is given.
+
+    Examples
+    --------
+    >>> given_mapping(None, "Q1").sheet, given_mapping(None) is None
+    ('Q1', True)
+    """
+    mapping = load_mapping(path) if path is not None else None
+    if sheet is None:
+        return mapping
+    return replace(mapping if mapping is not None else ColumnMapping(), sheet=sheet)
+

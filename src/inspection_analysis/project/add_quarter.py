@@ -14,6 +14,7 @@ adds queue on the lock.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ import pandas as pd
 from inspection_analysis import paths
 from inspection_analysis.errors import AuditDataError
 from inspection_analysis.io import load_cases, load_mapping, load_rounds
+from inspection_analysis.io.mapping import given_mapping, mapping_text_with_sheet
 from inspection_analysis.project.lock import data_lock
 from inspection_analysis.project.manifest import manifest_csv, manifest_path, read_manifest, sha256_file
 from inspection_analysis.project.transaction import Transaction, kill_point, recover
@@ -154,6 +156,7 @@ def add_quarter(
     reference_date: str | None = None,
     force_name: str | None = None,
     mapping: str | os.PathLike | None = None,
+    sheet: str | None = None,
     replace: bool = False,
     root: str | os.PathLike | None = None,
 ) -> AddedQuarter:
@@ -182,6 +185,10 @@ def add_quarter(
         format of ``data/mappings/example_mapping.toml``). A copy is stored
         beside the data as ``raw/<round_id>.mapping.toml`` and recorded in the
         manifest, so every later load reads the file with it.
+    sheet : str, optional
+        The workbook sheet holding the cases (``--sheet``), overriding the
+        mapping's own ``sheet`` line; it is written into the stored mapping
+        (which is then made even without ``mapping``).
     replace : bool, default False
         Replace a round already registered; its old file is kept in
         ``data/backups/`` with a UTC timestamp in its name.
@@ -242,13 +249,15 @@ def add_quarter(
         recover(folder)
         kill_point("locked")
         header, rows = _registry_rows(paths.data_folder(folder).rounds)
-        done = None if replace else _already_added(folder, rows, round_id, source, mapping, fields)
+        map_bytes = _mapping_bytes(mapping, sheet)
+        done = None if replace else _already_added(folder, rows, round_id, source, map_bytes, fields)
         if done is not None:
             return done
         rows, new_row = _new_registry(rows, header, round_id, replace, fields, force_name)
         tx = Transaction(folder)
         try:
-            added = _stage(tx, folder, source, round_id, header, rows, new_row, mapping, replace)
+            added = _stage(tx, folder, source, round_id, header, rows, new_row, given_mapping(mapping, sheet), map_bytes,
+                           replace)
         except BaseException:
             tx.abort()
             raise
@@ -256,7 +265,16 @@ def add_quarter(
     return added
 
 
-def _already_added(folder: Path, rows: list[dict], round_id: str, source: Path, mapping, fields: dict):
+def _mapping_bytes(mapping, sheet: str | None) -> bytes | None:
+    """The bytes of the mapping to store: the file as given, with ``sheet`` written in when given."""
+    if sheet is None:
+        return Path(mapping).read_bytes() if mapping is not None else None
+    text = Path(mapping).read_bytes().decode("utf-8") if mapping is not None else ""
+    return mapping_text_with_sheet(text, sheet).encode("utf-8")
+
+
+def _already_added(folder: Path, rows: list[dict], round_id: str, source: Path, map_bytes: bytes | None,
+                   fields: dict):
     """The round as recorded, if this very add already happened (same file, mapping and fields); else None.
 
     So the same command run again, after an interruption or by mistake, succeeds without ``--replace``.
@@ -268,8 +286,8 @@ def _already_added(folder: Path, rows: list[dict], round_id: str, source: Path, 
         return None
     path, entry = folder / mine.index[0], mine.iloc[0]
     stored_map = folder / entry["mapping"] if entry["mapping"] else None
-    same_map = (stored_map is None) == (mapping is None) and (
-        mapping is None or sha256_file(mapping) == manifest.loc[entry["mapping"], "sha256"])
+    same_map = (stored_map is None) == (map_bytes is None) and (
+        map_bytes is None or hashlib.sha256(map_bytes).hexdigest() == manifest.loc[entry["mapping"], "sha256"])
     if not (same_map and path.suffix == source.suffix.lower() and sha256_file(source) == entry["sha256"]):
         return None
     n = len(load_cases(path, mapping=load_mapping(stored_map) if stored_map else None,
@@ -277,8 +295,8 @@ def _already_added(folder: Path, rows: list[dict], round_id: str, source: Path, 
     return AddedQuarter(round_id, path, entry["sha256"], n, stored_map, None, already=True)
 
 
-def _stage(tx: Transaction, folder: Path, source: Path, round_id: str, header, rows, new_row: int, mapping,
-           replace_round: bool) -> AddedQuarter:
+def _stage(tx: Transaction, folder: Path, source: Path, round_id: str, header, rows, new_row: int,
+           column_map, map_bytes: bytes | None, replace_round: bool) -> AddedQuarter:
     """Stage the file, mapping, registry and manifest, validating the staged copies; nothing is committed here."""
     layout = paths.data_folder(folder)
     staged_registry = tx.write_bytes(layout.rounds, _csv_bytes(header, rows))
@@ -286,10 +304,9 @@ def _stage(tx: Transaction, folder: Path, source: Path, round_id: str, header, r
         registry = load_rounds(staged_registry)
     except AuditDataError as exc:
         raise _blame_options(exc, new_row) from None
-    column_map = load_mapping(mapping) if mapping is not None else None
     raw = layout.raw
     target = raw / f"{round_id}{source.suffix.lower()}"
-    stored_map = raw / f"{round_id}.mapping.toml" if mapping is not None else None
+    stored_map = raw / f"{round_id}.mapping.toml" if map_bytes is not None else None
     manifest = read_manifest(folder)
     mine = manifest[(manifest["round_id"] == round_id) & (manifest["kind"] != "backup")]
     old = [folder / p for p in mine["path"]]
@@ -313,7 +330,7 @@ def _stage(tx: Transaction, folder: Path, source: Path, round_id: str, header, r
         if old_file not in (target, stored_map):
             tx.remove(old_file)
     if stored_map is not None:
-        staged_map = tx.copy_file(stored_map, Path(mapping))
+        staged_map = tx.write_bytes(stored_map, map_bytes)
         entries.append(_entry(stored_map, folder, sha256_file(staged_map), round_id, "mapping", "", now))
     digest = sha256_file(staged)
     entries.append(_entry(target, folder, digest, round_id, "cases",
