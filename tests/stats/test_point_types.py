@@ -1,6 +1,6 @@
 """Making Data Count point types, precedence, assurance and the latest point's icons (stats.point_types).
 
-References: NHSRplotthedots (repo nhs-r-community/NHSRplotthedots, commit 050b07d) tests/testthat/
+References: NHSRplotthedots (repo nhs-r-community/NHSRplotthedots, commit 050b07d7eacc011767532732f69b8fd7d6a28fd3) tests/testthat/
 test-ptd_calculate_assurance_type.R for assurance; its issue #194 for the precedence (Making Data
 Count's Single Chart tool shows improvement when improvement and concern fire on one point); its
 R/geom_ptd_icon.R for the icon names; hand-made series with the flags worked out beside them.
@@ -55,7 +55,9 @@ def test_improvement_beats_concern_on_one_point():
 def test_beyond_limit_concern_loses_to_trend_improvement():
     # issue 14: the old pchart._RULES order let a beyond-limit concern beat an improvement.
     # hand: seven rates falling (a falling trend, improvement when lower is better) while above the centre,
-    # the last two beyond the UCL (concern); Making Data Count shows improvement (NHSRplotthedots #194)
+    # the last two beyond the UCL (concern); Making Data Count shows improvement (NHSRplotthedots #194).
+    # NHSRplotthedots' own ptd_special_cause_type (commit 050b07d7) would label them "Above UCL", a
+    # concern: the package follows the Making Data Count tool here, as docs/methodology.md says.
     values = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.35]
     z = [3.5, 3.2, 2.9, 2.6, 2.3, 3.4, 3.1]
     flags = special_causes(values, z)

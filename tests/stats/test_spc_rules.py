@@ -1,7 +1,7 @@
 """Making Data Count rules one by one (stats.spc.special_causes), firing and not firing.
 
 References: NHSRplotthedots' own tests, tests/testthat/test-ptd_calculate_point_type.R
-(repo nhs-r-community/NHSRplotthedots, commit 050b07d), translated to z-scores: there a point
+(repo nhs-r-community/NHSRplotthedots, commit 050b07d7eacc011767532732f69b8fd7d6a28fd3), translated to z-scores: there a point
 "close to limits" (between 2 and 3 sigma) is 1 and ``relative_to_mean`` its side; here such a point
 is z = +/-2.5 and one not close z = +/-0.5 on its side. Other series are hand-made, the expected flags
 worked out beside them.
@@ -51,6 +51,24 @@ def test_two_of_three_nhsrplotthedots_same_side(close, expected):
 ])
 def test_two_of_three_nhsrplotthedots_opposite_sides_never_fire(close, side):
     assert _two_high(close, side) == [0] * len(close)
+
+
+def test_two_of_three_nhsrplotthedots_symmetric_series_opposite_sides():
+    # test-ptd_spc_standard.R (commit 050b07d7), "it only reports special cause for 2of3 points close to
+    # limits when they are on the same side of the mean": 1, -1 repeated 8 times, then point 15 = 5.5 and
+    # point 16 = -5.5; expected point types of the last two: common_cause, common_cause.
+    # By hand, as R/ptd_spc_standard.R computes the XmR chart: mean = (7 - 7 + 5.5 - 5.5) / 16 = 0;
+    # moving ranges 13 x 2, 6.5, 11, mean 43.5 / 15 = 2.9; screened (mr < 3.267 x 2.9 = 9.47) drops 11, so
+    # amr = 32.5 / 14; sigma = amr / 1.128; z = y / sigma: +/-0.4860 for the ones, +/-2.673 for 5.5 and -5.5,
+    # between 2 and 3 sigma (limits 2.66 amr = 6.175, close-to-limits 2/3 of it = 4.117 < 5.5).
+    y = np.array([1.0, -1.0] * 8)
+    y[14], y[15] = 5.5, -5.5
+    sigma = (32.5 / 14) / 1.128
+    z = y / sigma
+    assert z[14] == pytest.approx(2.673, abs=1e-3) and z[15] == pytest.approx(-2.673, abs=1e-3)
+    f = special_causes(y, z)
+    assert not (f.two_of_three_high | f.two_of_three_low | f.beyond_high | f.beyond_low).any()
+    assert not (f.shift_high | f.shift_low | f.trend_rising | f.trend_falling).any()
 
 
 def test_two_of_three_beyond_three_sigma_counts_for_the_side_not_the_two():
