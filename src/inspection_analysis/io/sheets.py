@@ -1,7 +1,8 @@
 """Workbooks (XLSX, ODS, XLS): which sheet to read, and each cell as the text the spreadsheet shows.
 
 XLSX is read with openpyxl, which gives each cell's type and number format,
-the error cells and the hidden rows; ODS and XLS with python-calamine. One
+the error cells and the hidden rows; ODS from its ``content.xml``, which holds
+the same (:mod:`inspection_analysis.io.ods`); XLS with python-calamine. One
 sheet is read: the one the column mapping names (``sheet = "Cases"``), else
 the only sheet holding anything; a workbook with several such sheets is
 refused, listing them with their row counts and saying which have the
@@ -36,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from inspection_analysis.errors import AuditDataWarning, Problem
+from inspection_analysis.io.ods import read_ods_sheets
 from inspection_analysis.io.raw import MAX_COLUMNS, RawTable, column_letter, repeated_heading_problems
 from inspection_analysis.io.sniff import fail
 
@@ -88,7 +90,8 @@ def read_workbook(path: Path, *, sheet: str | None = None, exact: Callable[[str]
     [{'case_id': '1234', 'n': '2.5'}]
     """
     try:
-        sheets = _xlsx_sheets(path) if _is_ooxml(path) else _calamine_sheets(path)
+        sheets = _xlsx_sheets(path) if _is_ooxml(path) else _calamine_sheets(path) if _is_xls(path) else \
+            _ods_sheets(path)
     except Exception as exc:  # the readers raise many types for a damaged file
         raise fail(path.name, f"a readable {path.suffix.lower()} file", f"{type(exc).__name__}: {exc}") from None
     name = _choose(path.name, sheets, sheet, has_header)
@@ -124,6 +127,22 @@ def _xlsx_sheets(path: Path) -> dict[str, tuple[list[list], list[int]]]:
         hidden = [r for r, dim in ws.row_dimensions.items() if dim.hidden and 1 < r <= len(rows)]
         sheets[ws.title] = (rows, sorted(hidden))
     return sheets
+
+
+def _is_xls(path: Path) -> bool:
+    """True for a legacy Excel workbook (an OLE2 compound file), whatever its suffix."""
+    with path.open("rb") as fh:
+        return fh.read(8) == bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def _ods_sheets(path: Path) -> dict[str, tuple[list[list], list[int]]]:
+    """Every sheet's rows of ``(value, kind, number_format)`` cells, and its hidden data rows (:mod:`.ods`)."""
+    try:
+        return read_ods_sheets(path, MAX_COLUMNS)
+    except ValueError as exc:
+        if str(exc).endswith(" columns"):
+            raise _too_wide(path.name, int(str(exc).split()[0].replace(",", ""))) from None
+        raise
 
 
 def _calamine_sheets(path: Path) -> dict[str, tuple[list[list], list[int]]]:
