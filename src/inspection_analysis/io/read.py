@@ -13,7 +13,7 @@ between cases are kept so that validation reports them.
 
 Each format is read by its library's documented reader:
 :mod:`inspection_analysis.io.delimited` (pyarrow's CSV reader),
-:mod:`inspection_analysis.io.sheets` (openpyxl, python-calamine) and
+:mod:`inspection_analysis.io.sheets` (openpyxl, the ODS content.xml, xlrd) and
 :func:`pandas.read_parquet`.
 """
 

@@ -2,7 +2,8 @@
 
 XLSX is read with openpyxl, which gives each cell's type and number format,
 the error cells and the hidden rows; ODS from its ``content.xml``, which holds
-the same (:mod:`inspection_analysis.io.ods`); XLS with python-calamine. One
+the same (:mod:`inspection_analysis.io.ods`); XLS with xlrd, which does too
+(:mod:`inspection_analysis.io.xls`). One
 sheet is read: the one the column mapping names (``sheet = "Cases"``), else
 the only sheet holding anything; a workbook with several such sheets is
 refused, listing them with their row counts and saying which have the
@@ -40,6 +41,7 @@ from inspection_analysis.errors import AuditDataWarning, Problem
 from inspection_analysis.io.ods import read_ods_sheets
 from inspection_analysis.io.raw import MAX_COLUMNS, RawTable, column_letter, repeated_heading_problems
 from inspection_analysis.io.sniff import fail
+from inspection_analysis.io.xls import read_xls_sheets
 
 __all__ = ["read_workbook"]
 
@@ -90,8 +92,8 @@ def read_workbook(path: Path, *, sheet: str | None = None, exact: Callable[[str]
     [{'case_id': '1234', 'n': '2.5'}]
     """
     try:
-        sheets = _xlsx_sheets(path) if _is_ooxml(path) else _calamine_sheets(path) if _is_xls(path) else \
-            _ods_sheets(path)
+        sheets = _xlsx_sheets(path) if _is_ooxml(path) else _read(read_xls_sheets if _is_xls(path) else read_ods_sheets,
+                                                                 path)
     except Exception as exc:  # the readers raise many types for a damaged file
         raise fail(path.name, f"a readable {path.suffix.lower()} file", f"{type(exc).__name__}: {exc}") from None
     name = _choose(path.name, sheets, sheet, has_header)
@@ -135,28 +137,14 @@ def _is_xls(path: Path) -> bool:
         return fh.read(8) == bytes.fromhex("d0cf11e0a1b11ae1")
 
 
-def _ods_sheets(path: Path) -> dict[str, tuple[list[list], list[int]]]:
-    """Every sheet's rows of ``(value, kind, number_format)`` cells, and its hidden data rows (:mod:`.ods`)."""
+def _read(reader, path: Path) -> dict[str, tuple[list[list], list[int]]]:
+    """Every sheet's rows of ``(value, kind, number_format)`` cells and its hidden data rows, from ``reader``."""
     try:
-        return read_ods_sheets(path, MAX_COLUMNS)
+        return reader(path, MAX_COLUMNS)
     except ValueError as exc:
         if str(exc).endswith(" columns"):
             raise _too_wide(path.name, int(str(exc).split()[0].replace(",", ""))) from None
         raise
-
-
-def _calamine_sheets(path: Path) -> dict[str, tuple[list[list], list[int]]]:
-    """Every sheet's rows of ``(value, None, "General")`` cells (calamine gives no types or hidden rows)."""
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_path(str(path))
-    sheets = {}
-    for name in book.sheet_names:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if rows and len(rows[0]) > MAX_COLUMNS:
-            raise _too_wide(path.name, len(rows[0]))
-        sheets[name] = ([[(v, None, "General") for v in row] for row in rows], [])
-    return sheets
 
 
 def _too_wide(name: str, columns: int):
