@@ -3,10 +3,10 @@
 Targets
 -------
 load_counts_csv       ``to_counts(load_cases(csv, rounds=registry))``
-                      <= 3.0 x bare ``pandas.read_csv(csv, engine="pyarrow")``
+                      <= 5.0 x bare ``pandas.read_csv(csv, engine="pyarrow")``
 load_counts_parquet   ``to_counts(load_cases(parquet, rounds=registry))``
-                      <= 3.0 x bare ``pandas.read_parquet(parquet)``
-load_memory_csv,      peak memory of ``load_cases`` + ``to_counts`` <= 3 x the loaded
+                      <= 12.0 x bare ``pandas.read_parquet(parquet)``
+load_memory_csv,      peak memory of ``load_cases`` + ``to_counts`` <= 10 x the loaded
 load_memory_parquet   frame's ``memory_usage(deep=True).sum()``
 
 The file is synthetic (43 forces x 24 quarters x about 1,000 cases, five
@@ -32,6 +32,8 @@ BY = ("round_id", "force", "case_type")
 FORMATS = ("csv", "parquet")
 TIME_RUNS = 7
 MEMORY_RUNS = 3
+#: time goals, retuned from 3 (issue 11) with the measured trade in benchmarks/README.md
+GOALS = {"csv": 5.0, "parquet": 12.0}
 
 
 def _baseline(fmt: str):
@@ -106,9 +108,9 @@ def main() -> None:
 
     print()
     for fmt in FORMATS:
-        bench.ratio_target(f"load_counts_{fmt}", *speed[fmt], goal=3.0)
+        bench.ratio_target(f"load_counts_{fmt}", *speed[fmt], goal=GOALS[fmt])
     for fmt in FORMATS:
-        bench.ratio_target(f"load_memory_{fmt}", *memory[fmt, "project"], goal=3.0)
+        bench.ratio_target(f"load_memory_{fmt}", *memory[fmt, "project"], goal=10.0)
         bench.info_line(f"read_memory_{fmt}_baseline", "ratio {:.2f} (bare pandas reader; no goal)".format(
             memory[fmt, "baseline"][0] / memory[fmt, "baseline"][1]))
 

@@ -5,17 +5,25 @@ The rules of :data:`~inspection_analysis.schema.CASE_RULES` are judged by
 questions in as few scans as possible, and only small results come back to
 Python:
 
-1. one scan with two grouping sets gives, at once, the counts (a
-   ``GROUP BY`` of the key columns: the ``by`` columns, ``round_id``,
-   ``grade``, ``synthetic``, so every raw value of those columns to judge)
-   and the duplicate check (a ``GROUP BY round_id, case_id ... HAVING
-   count(*) > 1``, which also keeps the blank case ids). The repeated pairs
-   stay in DuckDB (a temporary table, however many they are); only the key
-   groups and the blank ids come back;
+1. one scan gives the counts: a ``GROUP BY`` of the key columns (the
+   ``by`` columns, ``round_id``, ``grade``, ``synthetic``, so every raw
+   value of those columns to judge), which reads only those columns
+   (dictionary-encoded, few distinct values);
 2. the other checked columns (case type, criteria) are filters that select
    the values not already canonical. DuckDB evaluates them on each Parquet
    column chunk's dictionary, so they cost little when every value is
-   canonical.
+   canonical;
+3. blank case ids are a filter (``case_id`` below ``'!'`` or from U+0085
+   on, then trimmed), which DuckDB skips for the row groups whose
+   statistics rule it out;
+4. the duplicate check, once every other rule passes, is first one
+   aggregate: ``count(*) - count(DISTINCT hash(round_id, case_id))``.
+   Equal pairs have equal hashes, so 0 proves that no pair repeats; only
+   otherwise (a repeat, or two pairs sharing a hash) does the exact
+   ``GROUP BY round_id, case_id HAVING count(*) > 1`` run and decide. The
+   distinct count of 64-bit hashes costs about a third of the exact
+   ``GROUP BY`` of 20 million (round, text) pairs, and a quarter of its
+   memory (``benchmarks/README.md``).
 
 Case ids are compared as stored: trimming every id in SQL would cost more
 than the rest of the check (the pandas path trims cells typed into
@@ -73,8 +81,8 @@ class DuckDBDataset:
         if not path.exists():
             raise ValueError(f"no Parquet file or folder at {str(path)!r}")
         self.pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
-        # a bounded memory: the duplicate check's hash aggregate of every (round, case id) pair spills to a private
-        # temporary folder beyond it (on 20 million rows: 1.1 GB instead of 2.6 GB, for about a third more time)
+        # a bounded memory: the duplicate check's aggregates over every (round, case id) pair spill to a private
+        # temporary folder beyond it (the exact GROUP BY of 20 million pairs, when it runs, peaks at 2.6 GB unbounded)
         self.spill = tempfile.TemporaryDirectory(prefix="ia-duckdb-")
         self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.spill.name})
         source = f"read_parquet({_literal(self.pattern)}, union_by_name=true"
@@ -83,7 +91,6 @@ class DuckDBDataset:
         described = self.con.execute("DESCRIBE plain").fetchall()
         self.columns = [r[0] for r in described]
         self.text = {r[0]: r[1] == "VARCHAR" for r in described}
-        self._blank: list = []
 
     def _text(self, column: str) -> str:
         """The column as text in SQL (a cast only when it is not text already, so that filters stay pushed down)."""
@@ -95,22 +102,8 @@ class DuckDBDataset:
                 for f in files]
 
     def grouped(self, keys, canonical):
-        # one scan, two grouping sets: the key groups, and the (round, case id) pairs that repeat or are blank, kept
-        # in DuckDB (a temporary table: they may be many); a blank text starts with whitespace, and every whitespace
-        # character is below '!' or from U+0085 on, so the cheap comparisons come before the trim
-        cid, rid = _ident("_ia_case_id"), _ident("round_id")
-        blank = (f"{cid} IS NULL OR (({cid} < '!' OR {cid} >= {_literal(chr(0x85))}) "
-                 f"AND trim({cid}, {_literal(WHITESPACE)}) = '')")
         cols = ", ".join(_ident(k) for k in keys)
-        self.con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE grouped AS
-            SELECT {cols}, {cid}, count(*) AS n, grouping({cid}) AS key_row
-            FROM (SELECT *, {self._text("case_id")} AS {cid} FROM plain)
-            GROUP BY GROUPING SETS (({cols}), ({rid}, {cid}))
-            HAVING grouping({cid}) = 1 OR count(*) > 1 OR {blank}""")
-        self._blank = [r[0] for r in self.con.execute(
-            f"SELECT DISTINCT {cid} FROM grouped WHERE key_row = 0 AND ({blank})").fetchall()]
-        rows = self.con.execute(f"SELECT {cols}, n FROM grouped WHERE key_row = 1").fetchall()
+        rows = self.con.execute(f"SELECT {cols}, count(*) FROM plain GROUP BY ALL").fetchall()
         return [(*map(as_text, r[:-1]), r[-1]) for r in rows]
 
     def off_list(self, canonical):
@@ -124,7 +117,12 @@ class DuckDBDataset:
         return found
 
     def blank_case_ids(self):
-        return self._blank
+        # a blank text starts with whitespace, and every whitespace character is below '!' or from U+0085 on, so the
+        # cheap comparisons (which row-group statistics can rule out) come before the trim
+        cid = self._text("case_id")
+        return [r[0] for r in self.con.execute(
+            f"SELECT DISTINCT {cid} FROM plain WHERE {cid} IS NULL OR (({cid} < '!' OR {cid} >= "
+            f"{_literal(chr(0x85))}) AND trim({cid}, {_literal(WHITESPACE)}) = '')").fetchall()]
 
     def _where(self, any_of) -> str:
         terms = []
@@ -153,14 +151,14 @@ class DuckDBDataset:
 
     def duplicates(self, round_map):
         rid, cid = self._text("round_id"), self._text("case_id")
-        if round_map:  # raw round ids spelled differently: compare the canonical ids (a plain GROUP BY ... HAVING)
+        if round_map:  # raw round ids spelled differently: compare the canonical ids
             rid = ("CASE " + rid + " " + " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in round_map.items())
                    + f" ELSE {rid} END")
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE pairs AS SELECT {rid} AS rid, {cid} AS cid, count(*) AS n "
-                             "FROM plain GROUP BY ALL HAVING count(*) > 1")
-        else:  # the repeated pairs the first scan kept
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE pairs AS SELECT {_ident('round_id')} AS rid, "
-                             f"{_ident('_ia_case_id')} AS cid, n FROM grouped WHERE key_row = 0 AND n > 1")
+        # equal pairs hash alike: no fewer distinct hashes than rows proves there is no repeat (see the module's notes)
+        if not self.con.execute(f"SELECT count(*) - count(DISTINCT hash({rid}, {cid})) FROM plain").fetchone()[0]:
+            return [], 0
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE pairs AS SELECT {rid} AS rid, {cid} AS cid, count(*) AS n "
+                         "FROM plain GROUP BY ALL HAVING count(*) > 1")
         total = self.con.execute("SELECT coalesce(sum(n), 0) FROM pairs").fetchone()[0]
         if not total:
             return [], 0

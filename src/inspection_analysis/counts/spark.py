@@ -198,6 +198,11 @@ class SparkDataset:
     def duplicates(self, round_map):
         F = self.F
         rid, cid = self._round(round_map), self._text("case_id")
+        # equal pairs hash alike, so no repeated 64-bit hash proves there is no repeated pair; grouping by the hash
+        # shuffles one number per row instead of two texts (20 million rows: about 20 s instead of 27 s in local[2])
+        hashed = self.frame.groupBy(F.xxhash64(rid, cid)).agg(F.count(F.lit(1)).alias("k")).where("k > 1")
+        if hashed.isEmpty():
+            return [], 0
         pairs = self.frame.groupBy(rid.alias("rid"), cid.alias("cid")).agg(F.count(F.lit(1)).alias("k")).where("k > 1")
         found = pairs.agg(F.count(F.lit(1)).alias("pairs"), F.sum("k").alias("rows")).first()  # one job
         if not found["pairs"]:

@@ -210,9 +210,12 @@ def _case_wide(data: pd.DataFrame, by: list[str], fails):
         raise ValueError(f"grade is missing in {int(grade.isna().sum())} row(s); every case file needs a grade")
     keys = [data[c] for c in by]
     synthetic = data["synthetic"].astype(bool) if "synthetic" in data.columns else pd.Series(False, index=data.index)
-    long = data.groupby([*keys, grade.rename("grade")], observed=True, sort=False, dropna=False).size()
-    flags = synthetic.groupby(keys, observed=True, sort=False, dropna=False).agg(["all", "any"]).reset_index()
-    return _wide_from_long(long.rename("count").reset_index(), _data_kinds(flags, by), by, fails)
+    # one pass over the rows: the count and the synthetic flags per (group, grade); the flags per group from those
+    long = (synthetic.rename("synthetic").groupby([*keys, grade.rename("grade")], observed=True, sort=False, dropna=False)
+            .agg(["size", "all", "any"]).reset_index())
+    flags = long.groupby(by, observed=True, sort=False, dropna=False).agg({"all": "all", "any": "any"}).reset_index()
+    return _wide_from_long(long.drop(columns=["all", "any"]).rename(columns={"size": "count"}), _data_kinds(flags, by),
+                           by, fails)
 
 
 def _data_kinds(flags: pd.DataFrame, by: list[str]) -> pd.DataFrame:

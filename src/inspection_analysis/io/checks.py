@@ -151,7 +151,8 @@ def _coded(values: pd.Series, allowed, lookup: dict[str, str]):
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     position = {v: i for i, v in enumerate(allowed)}
     norm = [lookup.get(v, v) for v in (normalise_text(u) for u in uniques)]
-    new_codes = np.array([position.get(v, -1) for v in norm] + [-1])[codes]  # code -1 (missing) takes the last
+    # code -1 (missing) takes the last entry; the smallest integer type that holds the codes, as a categorical's own
+    new_codes = np.array([position.get(v, -1) for v in norm] + [-1], dtype=np.min_scalar_type(-len(allowed) - 1))[codes]
     blank = np.array([v == "" for v in norm] + [True])[codes]  # whitespace-only cells count as empty
     unknown = (new_codes < 0) & ~blank
     notes = np.array([hidden_characters(u) for u in uniques] + [""], dtype=object)[codes] if unknown.any() else ""
@@ -166,7 +167,8 @@ def _trimmed(values: pd.Series) -> pd.Series:
         return pd.Series(pd.Categorical.from_codes(np.append(codes, -1)[values.cat.codes.to_numpy()],
                                                    categories=pd.Index(uniques, dtype="str")), index=values.index)
     text = values.astype("str").str.strip()
-    return text.mask(text == "")
+    empty = text == ""
+    return text.mask(empty) if empty.any() else text  # no copy of a column with no empty cell
 
 
 def _iso_dates(text: pd.Series) -> pd.Series:

@@ -197,6 +197,8 @@ def _as_text(s: pd.Series):
         return s.astype(str).where(s.notna()).reset_index(drop=True)
     if pd.api.types.is_string_dtype(s.dtype):
         return s.reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(s.dtype):  # two values: each converted once, as a categorical's categories
+        return s.astype("category").cat.rename_categories(str).reset_index(drop=True)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         midnight = (s.dropna() == s.dropna().dt.normalize()).all()
         text = s.dt.strftime("%Y-%m-%d") if midnight else s.astype(str)
