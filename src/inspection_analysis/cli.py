@@ -182,7 +182,8 @@ def _grid_limit_message(err: ValueError, args) -> str:
 def _cmd_plan(args) -> int:
     if (args.improvement is None) == (args.files is None):
         raise ValueError("give exactly one of --improvement (files needed) or --files (improvement detectable)")
-    from inspection_analysis.analysis.planning import audit_sensitivity, files_needed
+    from inspection_analysis.analysis.audit_size import files_needed
+    from inspection_analysis.analysis.planning import audit_sensitivity
 
     counts, rounds = _counts_and_rounds(args)
     if args.files is not None:

@@ -17,7 +17,7 @@ import pandas as pd
 from inspection_analysis.analysis import wording as say
 from inspection_analysis.analysis.rounds import round_info, round_warnings, rounds_table
 from inspection_analysis.analysis.tiny_samples import best_case, interval_test_note, no_outcome_sentence
-from inspection_analysis.counts.table import check_counts_table
+from inspection_analysis.counts.contract import check_counts_table
 from inspection_analysis.stats.bayes import prob_improvement
 from inspection_analysis.stats.checks import check_level
 from inspection_analysis.stats.differences import diff_ci

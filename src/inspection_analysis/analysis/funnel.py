@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.analysis.rounds import rounds_table
-from inspection_analysis.counts.table import check_counts_table
+from inspection_analysis.counts.contract import check_counts_table
 from inspection_analysis.stats.checks import check_method
 from inspection_analysis.stats.funnel import FUNNEL_METHODS, funnel_limits
 

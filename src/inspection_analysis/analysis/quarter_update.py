@@ -21,7 +21,8 @@ from inspection_analysis.analysis.compare import VERDICTS, compare_rounds
 from inspection_analysis.analysis.pchart import PChartResult, p_chart
 from inspection_analysis.analysis.rounds import round_info, rounds_table
 from inspection_analysis.analysis.series import round_rates, series_doc
-from inspection_analysis.counts.table import as_counts, combine_counts, to_counts
+from inspection_analysis.counts.contract import combine_counts
+from inspection_analysis.counts.table import as_counts, to_counts
 from inspection_analysis.grades import DEFAULT_FAILING
 
 __all__ = ["series_comparisons", "QuarterUpdate", "quarter_update"]

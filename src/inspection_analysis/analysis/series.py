@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from inspection_analysis.analysis.rounds import force_rounds
-from inspection_analysis.counts.table import check_counts_table
+from inspection_analysis.counts.contract import check_counts_table
 from inspection_analysis.grades import GRADE_COUNT_COLUMNS
 from inspection_analysis.stats.checks import check_level, check_method
 from inspection_analysis.stats.proportions import RATE_METHODS, rate_ci

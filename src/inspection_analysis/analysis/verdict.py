@@ -13,7 +13,8 @@ import pandas as pd
 
 from inspection_analysis.analysis.compare import VERDICTS, compare_rounds
 from inspection_analysis.analysis.rounds import force_rounds, round_info, rounds_table
-from inspection_analysis.counts.table import as_counts, check_counts_table
+from inspection_analysis.counts.contract import check_counts_table
+from inspection_analysis.counts.table import as_counts
 from inspection_analysis.grades import DEFAULT_FAILING
 
 __all__ = ["Verdict", "has_improved"]

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from inspection_analysis import paths
-from inspection_analysis.counts.table import combine_counts, to_counts
+from inspection_analysis.counts.contract import combine_counts
+from inspection_analysis.counts.table import to_counts
 from inspection_analysis.errors import AuditDataError, Problem
 from inspection_analysis.grades import DEFAULT_FAILING
 from inspection_analysis.io import load_cases, load_mapping, load_published, load_rounds
