@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from inspection_analysis import paths
+from inspection_analysis.report.run import run_report
 
 pytestmark = pytest.mark.slow
 
@@ -165,3 +166,11 @@ def test_bad_options_clean_errors(tmp_path, cli):
     assert res.returncode == 2 and "invalid choice" in res.stderr
     res = cli("report", "--confidence-level", "1.5")
     assert res.returncode == 2 and "between 0 and 1" in res.stderr
+
+
+def test_inadequate_only_report_runs_no_notebooks_on_another_definition(tmp_path):
+    # the notebooks answer on the headline definition; beside an inadequate-only report they would give a second
+    # answer, so they are not run (the verdict then compares the first round with an inadequate count, 2017 Q3)
+    res = run_report(out=tmp_path, failing="inadequate")
+    assert not (tmp_path / "reports" / "notebooks").exists()
+    assert "were inadequate" in res.verdict_sentence and "2017 Q3 update" in res.verdict_sentence

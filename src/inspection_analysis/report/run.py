@@ -30,7 +30,7 @@ from inspection_analysis.analysis.series import round_counts, round_rates
 from inspection_analysis.analysis.trend import trend
 from inspection_analysis.analysis.verdict import has_improved
 from inspection_analysis.csv_safety import write_csv
-from inspection_analysis.grades import failure_definition
+from inspection_analysis.grades import DEFAULT_FAILING, failure_definition
 from inspection_analysis.project.state import ProjectState, load_project
 from inspection_analysis.report.disclosure import suppress_small_counts
 from inspection_analysis.report.figures import draw_figures
@@ -197,6 +197,9 @@ def run_report(
         when the notebook packages are installed. They run in parallel, in
         their own kernels, on ``data``, while the report itself is computed
         (:func:`inspection_analysis.project.notebooks.start_notebooks`).
+        They answer on the headline failure definition and the recorded
+        files, so they are not run with ``failing="inadequate"`` or with
+        ``cases``: the report would otherwise hold two answers.
     force : str, default "mps"
         The force code (``rounds.csv`` column ``force``) the question is asked
         for; the Metropolitan Police Service by default.
@@ -252,8 +255,9 @@ def run_report(
     root = Path(out).resolve() if out is not None else paths.project_root()
     with staged_outputs(root) as stage:  # nothing appears under root unless every step succeeds
         # The notebooks run in the background, in their own kernels, while the report is computed.
-        # They read the data folder's recorded files, so they are not run for a dataset given as ``cases``.
-        batch = _start_notebooks(stage / "reports" / "notebooks", data_dir) if notebooks and cases is None else None
+        # They read the data folder's recorded files on the headline definition (see ``notebooks`` above).
+        same = cases is None and failure_definition(failing) == DEFAULT_FAILING
+        batch = _start_notebooks(stage / "reports" / "notebooks", data_dir) if notebooks and same else None
         try:
             say(1, _STEPS, "loading, validating and checksumming the data")
             inputs = load_project(data_dir, failing=failing, cases=cases, engine=engine)
